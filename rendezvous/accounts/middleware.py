@@ -1,0 +1,20 @@
+from django.utils import timezone, translation
+
+
+class UserPreferencesMiddleware:
+    """Pages speak the signed-in person's language and show their organisation's clock."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+            if user.organisation_id:
+                timezone.activate(user.organisation.tz)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

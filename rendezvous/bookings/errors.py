@@ -1,0 +1,49 @@
+from django.utils.translation import gettext_lazy as _
+
+from rendezvous.lib.errors import Conflict, DomainError, NotAllowed
+
+
+class SlotTaken(Conflict):
+    code = "slot_taken"
+    message = _("Sorry, this time has just been taken. Please choose another one.")
+
+
+class SlotUnavailable(Conflict):
+    code = "slot_unavailable"
+    message = _("This time can no longer be booked.")
+
+
+class BookingClosed(Conflict):
+    code = "booking_closed"
+    message = _("Booking for this event is not open.")
+
+
+class SlotInPast(Conflict):
+    code = "slot_in_past"
+    message = _("This time has already passed.")
+
+
+class AlreadyBooked(Conflict):
+    code = "already_booked"
+    message = _("You already have an appointment with this teacher for this child.")
+
+
+class BookerOverlap(Conflict):
+    code = "booking_overlap"
+    message = _("You already have another appointment at this time.")
+
+
+class CutoffPassed(Conflict):
+    code = "change_cutoff_passed"
+    message = _("This appointment can no longer be changed online. Please contact the school.")
+
+
+class NotEligible(NotAllowed):
+    code = "not_eligible"
+    message = _("This teacher does not teach this child.")
+
+
+class InvalidTransition(DomainError):
+    code = "invalid_status"
+    status = 409
+    message = _("The appointment is not in a state that allows this.")

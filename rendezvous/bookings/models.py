@@ -1,0 +1,111 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class BookingStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    CONFIRMED = "confirmed", _("Confirmed")
+    COMPLETED = "completed", _("Completed")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
+    NO_SHOW = "no_show", _("No-show")
+
+
+ACTIVE_STATUSES = (BookingStatus.PENDING, BookingStatus.CONFIRMED)
+
+
+def new_manage_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Booking(models.Model):
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="bookings"
+    )
+    slot = models.ForeignKey(
+        "scheduling.Slot", on_delete=models.CASCADE, related_name="bookings", verbose_name=_("slot")
+    )
+    # Copied from the slot so the database can hold "one booking per pupil, teacher and event".
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="hosted_bookings",
+        verbose_name=_("teacher"),
+    )
+    event = models.ForeignKey(
+        "scheduling.Event",
+        on_delete=models.CASCADE,
+        related_name="bookings",
+        null=True,
+        blank=True,
+        verbose_name=_("event"),
+    )
+    booker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="bookings",
+        null=True,
+        blank=True,
+        verbose_name=_("booked by"),
+    )
+    pupil = models.ForeignKey(
+        "school.Pupil",
+        on_delete=models.CASCADE,
+        related_name="bookings",
+        null=True,
+        blank=True,
+        verbose_name=_("pupil"),
+    )
+    guest_name = models.CharField(_("name"), max_length=200, blank=True)
+    guest_email = models.EmailField(_("email"), blank=True)
+    guest_phone = models.CharField(_("phone"), max_length=50, blank=True)
+    seats = models.PositiveSmallIntegerField(_("places"), default=1)
+    status = models.CharField(
+        _("status"), max_length=16, choices=BookingStatus.choices, default=BookingStatus.PENDING
+    )
+    message = models.TextField(_("message"), blank=True)
+    manage_token = models.CharField(max_length=64, unique=True, default=new_manage_token)
+    idempotency_key = models.CharField(max_length=64, blank=True)
+    sequence = models.PositiveIntegerField(default=0)  # iCalendar SEQUENCE of the invitation
+    created_at = models.DateTimeField(_("booked"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        ordering = ["slot__starts_at"]
+        indexes = [models.Index(fields=["booker", "status"]), models.Index(fields=["event", "status"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(seats__in=[1, 2]), name="booking_seats_one_or_two"),
+            models.UniqueConstraint(
+                fields=["booker", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="unique_booking_idempotency_key",
+            ),
+            models.UniqueConstraint(
+                fields=["pupil", "host", "event"],
+                condition=Q(status__in=["pending", "confirmed"]),
+                name="one_active_booking_per_pupil_teacher_event",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slot} – {self.booker_name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def booker_name(self) -> str:
+        if self.booker_id:
+            return str(self.booker)
+        return self.guest_name
+
+    @property
+    def contact_email(self) -> str:
+        return self.booker.email if self.booker_id else self.guest_email
