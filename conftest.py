@@ -1,6 +1,10 @@
 """Shared actors: one school with an office, teachers, parents and an open parents' evening,
 and an outsider from another organisation."""
 
+import os
+import socket
+from pathlib import Path
+
 import pytest
 
 from rendezvous.accounts.models import Role
@@ -96,3 +100,112 @@ def outsider(db):
     """The office of another organisation."""
     other = OrganisationFactory(name="Other School", slug="other")
     return UserFactory(organisation=other, role=Role.ADMIN, email="outsider@example.org")
+
+
+# Browser tests: Playwright's sync API runs an event loop in the test thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).parent / "test-artifacts"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not CHROMIUM.exists():
+        pytest.fail(f"Browser tests need Debian's chromium at {CHROMIUM}: apt-get install it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(chromium, request):
+    """Open a fresh browser context (a phone-sized one by default); screenshots on failure."""
+    contexts = []
+
+    def open_page(*, locale="de-DE", width=390, height=844):
+        context = chromium.new_context(locale=locale, viewport={"width": width, "height": height})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    failed = getattr(request.node, "rep_call", None) and request.node.rep_call.failed
+    for number, context in enumerate(contexts):
+        if failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            for page in context.pages:
+                shot = ARTIFACTS / f"{request.node.name}-{number}.png"
+                page.screenshot(path=shot, full_page=True)
+        context.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class CollectingHandler:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        self.messages.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+class SMTPServer:
+    """A real SMTP server (aiosmtpd) on localhost that keeps what it receives."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+
+        self.handler = CollectingHandler()
+        self.port = free_port()
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+
+    @property
+    def messages(self):
+        return self.handler.messages
+
+    def start(self):
+        self.controller.start()
+
+    def stop(self):
+        self.controller.stop()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """Deliver the outbox to a real SMTP server on localhost."""
+    server = SMTPServer()
+    server.start()
+    settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.stop()

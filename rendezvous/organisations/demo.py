@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from rendezvous.accounts.models import Role, User
-from rendezvous.lib.errors import DomainError
-from rendezvous.bookings.services import book_slot, decide_booking
 from rendezvous.bookings.selectors import free_slots, teachers_of_pupil
+from rendezvous.bookings.services import book_slot, decide_booking
+from rendezvous.lib.errors import DomainError
 from rendezvous.organisations.models import Organisation
 from rendezvous.scheduling.models import Event, Phase, Slot
 from rendezvous.school.models import Department, Guardianship, Pupil, SchoolClass

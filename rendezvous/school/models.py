@@ -9,7 +9,10 @@ class Department(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     teachers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="departments", verbose_name=_("teachers")
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="departments",
+        verbose_name=_("teachers"),
     )
 
     class Meta:
@@ -17,9 +20,7 @@ class Department(models.Model):
         verbose_name_plural = _("departments")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "name"], name="unique_department_name"
-            )
+            models.UniqueConstraint(fields=["organisation", "name"], name="unique_department_name")
         ]
 
     def __str__(self) -> str:
