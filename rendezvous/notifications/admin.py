@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from rendezvous.notifications.models import OutgoingEmail
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "to", "subject", "state", "attempts", "sent_at"]
+    list_filter = ["state", "template", "language", "organisation"]
+    search_fields = ["to", "subject"]
+    readonly_fields = ["created_at", "sent_at", "claimed_at"]

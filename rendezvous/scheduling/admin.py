@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from rendezvous.scheduling.models import Event, Slot, Subject
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "starts_on", "ends_on", "phase"]
+    list_filter = ["phase", "organisation"]
+    filter_horizontal = ["classes"]
+
+
+@admin.register(Subject)
+class SubjectAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation"]
+    list_filter = ["organisation"]
+
+
+@admin.register(Slot)
+class SlotAdmin(admin.ModelAdmin):
+    list_display = ["starts_at", "ends_at", "host", "event", "capacity", "seats_taken", "status"]
+    list_filter = ["status", "mode", "audience", "organisation", "event"]
+    raw_id_fields = ["host"]
+    date_hierarchy = "starts_at"
