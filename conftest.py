@@ -2,13 +2,13 @@
 and an outsider from another organisation."""
 
 import os
-import socket
 from pathlib import Path
 
 import pytest
 
 from rendezvous.accounts.models import Role
 from rendezvous.accounts.tests.factories import ParentFactory, UserFactory
+from rendezvous.notifications.tests.smtp import smtp_server
 from rendezvous.organisations.tests.factories import OrganisationFactory
 from rendezvous.scheduling.tests.factories import EventFactory, SlotFactory
 from rendezvous.school.tests.factories import (
@@ -23,6 +23,7 @@ from rendezvous.school.tests.factories import (
 def _fast_and_quiet(settings, tmp_path):
     """Fast password hashing (bcrypt itself is tested where it matters); mail stays local."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "rendezvous.notifications.backends.OutboxBackend"
     settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
 
@@ -160,52 +161,4 @@ def new_page(chromium, request):
         context.close()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class CollectingHandler:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        self.messages.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-class SMTPServer:
-    """A real SMTP server (aiosmtpd) on localhost that keeps what it receives."""
-
-    def __init__(self):
-        from aiosmtpd.controller import Controller
-
-        self.handler = CollectingHandler()
-        self.port = free_port()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
-
-    @property
-    def messages(self):
-        return self.handler.messages
-
-    def start(self):
-        self.controller.start()
-
-    def stop(self):
-        self.controller.stop()
-
-
-@pytest.fixture
-def smtp_server(settings):
-    """Deliver the outbox to a real SMTP server on localhost."""
-    server = SMTPServer()
-    server.start()
-    settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = server.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 5
-    yield server
-    server.stop()
+__all__ = ["smtp_server"]

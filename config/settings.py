@@ -173,6 +173,7 @@ globals().update(email_settings(EMAIL_URL, str(VAR_DIR / "mail")))
 OUTBOX_DELIVERY_BACKEND = EMAIL_BACKEND  # noqa: F821 (set by email_settings above)
 EMAIL_BACKEND = "rendezvous.notifications.backends.OutboxBackend"
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+OUTBOX_SENDING_TIMEOUT = int(os.environ.get("OUTBOX_SENDING_TIMEOUT", "600"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and SITE_URL.startswith("https"))

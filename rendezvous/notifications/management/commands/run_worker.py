@@ -1,30 +1,58 @@
+import logging
 import signal
-import time
+import threading
 
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections, connection
 
 from rendezvous.notifications.services import send_due_emails
 
+log = logging.getLogger(__name__)
+
 
 class Command(BaseCommand):
-    help = "Send due emails from the outbox and run due jobs, in a loop."
+    help = "Send due emails from the outbox and run due jobs, in a loop (stops on SIGTERM)."
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Do one round and stop.")
         parser.add_argument("--interval", type=float, default=2.0, help="Seconds between rounds.")
 
     def handle(self, *args, once: bool = False, interval: float = 2.0, **options):
-        self.running = True
-        signal.signal(signal.SIGTERM, self.stop)
-        signal.signal(signal.SIGINT, self.stop)
-        while self.running:
+        self.stopping = threading.Event()
+        previous = self.catch_signals()
+        try:
+            while not self.stopping.is_set():
+                busy = self.round()
+                if once:
+                    break
+                if not busy:
+                    self.stopping.wait(interval)
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+    def catch_signals(self) -> dict:
+        """SIGTERM (systemd, docker stop) and Ctrl-C finish the current round, then stop."""
+        if threading.current_thread() is not threading.main_thread():
+            return {}
+        previous = {}
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            previous[signum] = signal.getsignal(signum)
+            signal.signal(signum, self.stop)
+        return previous
+
+    def round(self) -> bool:
+        """One pass; True when there may be more to do right away."""
+        if not connection.in_atomic_block:  # never under a caller's transaction (tests)
+            close_old_connections()  # a long-running process must not keep a dead connection
+        try:
             sent, failed = send_due_emails()
-            if sent or failed:
-                self.stdout.write(f"emails sent: {sent}, failed: {failed}")
-            if once:
-                break
-            if not sent:
-                time.sleep(interval)
+        except Exception:  # a locked or restarting database must not end the worker
+            log.exception("worker round failed")
+            return False
+        if sent or failed:
+            self.stdout.write(f"emails sent: {sent}, failed: {failed}")
+        return sent > 0
 
     def stop(self, *args):
-        self.running = False
+        self.stopping.set()
