@@ -1,0 +1,88 @@
+"""The only way views obtain departments, classes and pupils.
+
+Admins see and change everything of their organisation. Teachers see the classes they lead or
+teach and those classes' pupils, and their organisation's departments; parents see their own
+children and those children's classes. Others get 404; a read-only viewer who tries to change
+something gets 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from rendezvous.accounts.models import Role, User
+from rendezvous.school.models import Department, Pupil, SchoolClass
+
+
+def _organisation_member(user: User) -> bool:
+    return user.is_authenticated and user.organisation_id is not None
+
+
+def departments_visible_to(user: User) -> QuerySet[Department]:
+    if not _organisation_member(user) or user.role not in (Role.ADMIN, Role.TEACHER):
+        return Department.objects.none()
+    return Department.objects.filter(organisation_id=user.organisation_id)
+
+
+def classes_visible_to(user: User) -> QuerySet[SchoolClass]:
+    if not _organisation_member(user):
+        return SchoolClass.objects.none()
+    classes = SchoolClass.objects.filter(organisation_id=user.organisation_id)
+    if user.role == Role.ADMIN:
+        return classes
+    if user.role == Role.TEACHER:
+        return classes.filter(Q(class_teachers=user) | Q(subject_teachers=user)).distinct()
+    if user.role == Role.PARENT:
+        return classes.filter(pupils__guardianships__parent=user).distinct()
+    return classes.none()
+
+
+def pupils_visible_to(user: User) -> QuerySet[Pupil]:
+    if not _organisation_member(user):
+        return Pupil.objects.none()
+    pupils = Pupil.objects.filter(organisation_id=user.organisation_id)
+    if user.role == Role.ADMIN:
+        return pupils
+    if user.role == Role.TEACHER:
+        return pupils.filter(
+            Q(school_class__class_teachers=user) | Q(school_class__subject_teachers=user)
+        ).distinct()
+    if user.role == Role.PARENT:
+        return pupils.filter(guardianships__parent=user).distinct()
+    return pupils.none()
+
+
+def _found(rows: QuerySet, pk: int, user: User, *, write: bool):
+    found = rows.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    if write and user.role != Role.ADMIN:
+        raise PermissionDenied
+    return found
+
+
+def get_department_for_user(user: User, department_id: int, *, write: bool = False) -> Department:
+    return _found(
+        departments_visible_to(user).select_related("organisation"),
+        department_id,
+        user,
+        write=write,
+    )
+
+
+def get_class_for_user(user: User, class_id: int, *, write: bool = False) -> SchoolClass:
+    return _found(
+        classes_visible_to(user).select_related("organisation", "department"),
+        class_id,
+        user,
+        write=write,
+    )
+
+
+def get_pupil_for_user(user: User, pupil_id: int, *, write: bool = False) -> Pupil:
+    return _found(
+        pupils_visible_to(user).select_related("organisation", "school_class"),
+        pupil_id,
+        user,
+        write=write,
+    )
