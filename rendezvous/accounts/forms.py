@@ -2,7 +2,12 @@ import re
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from rendezvous.accounts.models import Role
+from rendezvous.scheduling.models import Event
+from rendezvous.school.models import SchoolClass
 
 LOGIN_CODE = re.compile(r"^\d{5}$")
 
@@ -17,6 +22,7 @@ class LoginForm(AllauthLoginForm):
             max_length=254,
             widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
         )
+        self.fields["password"].help_text = ""  # the page links to the reset form itself
         self.order_fields(["login", "password"])
 
     def user_credentials(self) -> dict:
@@ -25,3 +31,80 @@ class LoginForm(AllauthLoginForm):
         if LOGIN_CODE.match(login):
             return {"login_code": login, "password": password}
         return {"email": login, "password": password}
+
+
+STAFF_ROLE_CHOICES = [(Role.ADMIN, Role.ADMIN.label), (Role.TEACHER, Role.TEACHER.label)]
+
+
+class StaffForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"), choices=STAFF_ROLE_CHOICES, initial=Role.TEACHER)
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+class StaffCreateForm(StaffForm):
+    send_welcome = forms.BooleanField(
+        label=_("Email a link to choose a password"), required=False, initial=True
+    )
+
+
+class StaffEditForm(StaffForm):
+    is_active = forms.BooleanField(label=_("Active (may sign in)"), required=False)
+
+
+class ParentFilterForm(forms.Form):
+    school_class = forms.ModelChoiceField(
+        label=_("Class"), queryset=SchoolClass.objects.none(), required=False
+    )
+    event = forms.ModelChoiceField(label=_("Event"), queryset=Event.objects.none(), required=False)
+    status = forms.ChoiceField(
+        label=_("Credentials"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("new", _("Not sent yet")),
+            ("sent", _("Sent")),
+        ],
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school_class"].queryset = SchoolClass.objects.filter(
+            organisation=organisation
+        )
+        self.fields["event"].queryset = Event.objects.filter(organisation=organisation)
+
+
+class IdListField(forms.Field):
+    """Ticked ids; whether they may be used is for accounts.access to say."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        try:
+            return sorted({int(item) for item in value or []})
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("The selection is not valid.")) from None
+
+
+class SendCredentialsForm(ParentFilterForm):
+    """Either the ticked parents, or all parents of the chosen class and/or event."""
+
+    scope = forms.ChoiceField(choices=[("selected", "selected"), ("filtered", "filtered")])
+    parents = IdListField(required=False)
+    resend = forms.BooleanField(
+        label=_("Also parents who already have credentials (their old password stops working)"),
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("scope") == "selected" and not cleaned.get("parents"):
+            raise forms.ValidationError(_("Tick at least one parent."))
+        if cleaned.get("scope") == "filtered" and not (
+            cleaned.get("school_class") or cleaned.get("event")
+        ):
+            raise forms.ValidationError(_("Choose a class or an event first."))
+        return cleaned
