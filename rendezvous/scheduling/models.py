@@ -56,9 +56,7 @@ class Event(models.Model):
 
     def is_bookable(self, at=None) -> bool:
         at = at or timezone.now()
-        return (
-            self.phase == Phase.OPEN and self.booking_opens_at <= at < self.booking_closes_at
-        )
+        return self.phase == Phase.OPEN and self.booking_opens_at <= at < self.booking_closes_at
 
     @property
     def change_cutoff(self) -> timedelta:

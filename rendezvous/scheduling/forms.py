@@ -1,0 +1,218 @@
+"""Forms for slots, patterns and events: shape only. Times are the organisation's local time."""
+
+import re
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext_lazy as _
+
+from rendezvous.scheduling.models import Event, Mode
+from rendezvous.scheduling.patterns import SlotPattern, local_to_utc
+from rendezvous.school.models import SchoolClass
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+BREAK_RE = re.compile(r"^(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})$")
+
+
+class PlaceMixin:
+    """Mode, room and video link: an online slot needs its link."""
+
+    def clean_place(self, cleaned: dict) -> None:
+        if cleaned.get("mode") == Mode.ONLINE and not cleaned.get("video_url"):
+            self.add_error("video_url", _("An online slot needs a video link."))
+
+
+class SlotForm(PlaceMixin, forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    start = forms.TimeField(label=_("Start"), widget=TIME)
+    end = forms.TimeField(label=_("End"), widget=TIME)
+    capacity = forms.IntegerField(
+        label=_("Places"),
+        min_value=1,
+        max_value=100,
+        initial=1,
+        help_text=_("1 for an individual meeting, 2 or more for a group."),
+    )
+    mode = forms.ChoiceField(label=_("Mode"), choices=Mode.choices, initial=Mode.ON_SITE)
+    room = forms.CharField(label=_("Room"), max_length=100, required=False)
+    video_url = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+
+    def __init__(self, *args, tz: ZoneInfo, **kwargs):
+        self.tz = tz
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_place(cleaned)
+        day, start, end = cleaned.get("date"), cleaned.get("start"), cleaned.get("end")
+        if day and start and end:
+            cleaned["starts_at"] = local_to_utc(datetime.combine(day, start), self.tz)
+            cleaned["ends_at"] = local_to_utc(datetime.combine(day, end), self.tz)
+            if cleaned["starts_at"] is None or cleaned["ends_at"] is None:
+                raise forms.ValidationError(
+                    _("This time does not exist on that day (clock change).")
+                )
+        return cleaned
+
+
+class SlotCreateForm(SlotForm):
+    event = forms.ModelChoiceField(label=_("Event"), queryset=Event.objects.none())
+    field_order = ["event", "date", "start", "end"]
+
+    def __init__(self, *args, events, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].queryset = events
+
+
+def _parse_break(token: str) -> tuple[time, int]:
+    match = BREAK_RE.match(token)
+    try:
+        hours1, minutes1, hours2, minutes2 = (int(g) for g in match.groups())  # type: ignore[union-attr]
+        start, end = time(hours1, minutes1), time(hours2, minutes2)
+    except (AttributeError, ValueError):
+        raise forms.ValidationError(
+            _("“%(value)s” is not a break like 18:00-18:20."), params={"value": token}
+        ) from None
+    minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+    if minutes < 1:
+        raise forms.ValidationError(
+            _("The break “%(value)s” must end after it starts."), params={"value": token}
+        )
+    return start, minutes
+
+
+def parse_fixed_breaks(value: str) -> tuple[tuple[time, int], ...]:
+    """'18:00-18:20, 19:30-19:45' → ((18:00, 20), (19:30, 15))."""
+    tokens = (t.strip() for t in re.split(r"[,;\n]", value))
+    return tuple(_parse_break(token) for token in tokens if token)
+
+
+def parse_dates(value: str) -> frozenset:
+    field = forms.DateField()
+    return frozenset(field.clean(token) for token in re.split(r"[\s,;]+", value.strip()) if token)
+
+
+class PatternForm(PlaceMixin, forms.Form):
+    event = forms.ModelChoiceField(label=_("Event"), queryset=Event.objects.none())
+    first_day = forms.DateField(label=_("First day"), widget=DATE)
+    last_day = forms.DateField(
+        label=_("Last day"), widget=DATE, required=False, help_text=_("Empty: only the first day.")
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Weekdays"),
+        choices=list(WEEKDAYS.items()),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[0, 1, 2, 3, 4],
+    )
+    window_start = forms.TimeField(label=_("Daily from"), widget=TIME)
+    window_end = forms.TimeField(label=_("Daily until"), widget=TIME)
+    slot_minutes = forms.IntegerField(label=_("Slot length (minutes)"), min_value=1, max_value=480)
+    break_every = forms.IntegerField(
+        label=_("A break after every … slots"), min_value=0, max_value=100, required=False
+    )
+    break_minutes = forms.IntegerField(
+        label=_("Break length (minutes)"), min_value=0, max_value=240, required=False
+    )
+    fixed_breaks = forms.CharField(
+        label=_("Breaks at fixed times"),
+        required=False,
+        help_text=_("For example: 18:00-18:20, 19:30-19:45"),
+    )
+    excluded_dates = forms.CharField(
+        label=_("Leave out these dates"),
+        required=False,
+        help_text=_("Dates separated by commas, for example 2025-03-26."),
+    )
+    capacity = SlotForm.base_fields["capacity"]
+    mode = SlotForm.base_fields["mode"]
+    room = SlotForm.base_fields["room"]
+    video_url = SlotForm.base_fields["video_url"]
+
+    def __init__(self, *args, events, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].queryset = events
+
+    def clean_fixed_breaks(self):
+        return parse_fixed_breaks(self.cleaned_data["fixed_breaks"])
+
+    def clean_excluded_dates(self):
+        return parse_dates(self.cleaned_data["excluded_dates"])
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_place(cleaned)
+        return cleaned
+
+    def to_pattern(self) -> SlotPattern:
+        data = self.cleaned_data
+        return SlotPattern(
+            first_day=data["first_day"],
+            last_day=data["last_day"],
+            weekdays=frozenset(data["weekdays"]),
+            window_start=data["window_start"],
+            window_end=data["window_end"],
+            slot_minutes=data["slot_minutes"],
+            break_every=data["break_every"] or 0,
+            break_minutes=data["break_minutes"] or 0,
+            fixed_breaks=data["fixed_breaks"],
+            excluded_dates=data["excluded_dates"],
+            capacity=data["capacity"],
+            mode=data["mode"],
+            room=data["room"],
+            video_url=data["video_url"],
+        )
+
+
+class EventForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    starts_on = forms.DateField(label=_("First day"), widget=DATE)
+    ends_on = forms.DateField(label=_("Last day"), widget=DATE)
+    classes = forms.ModelMultipleChoiceField(
+        label=_("Participating classes"),
+        queryset=SchoolClass.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    booking_opens_at = forms.DateTimeField(
+        label=_("Booking opens"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M"]
+    )
+    booking_closes_at = forms.DateTimeField(
+        label=_("Booking closes"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M"]
+    )
+    default_slot_minutes = forms.IntegerField(
+        label=_("Default slot length (minutes)"), min_value=1, max_value=480, initial=10
+    )
+    change_cutoff_hours = forms.IntegerField(
+        label=_("Parents may cancel or move until (hours before)"),
+        min_value=0,
+        max_value=720,
+        initial=24,
+    )
+    auto_confirm = forms.BooleanField(label=_("Confirm bookings automatically"), required=False)
+    retention_days = forms.IntegerField(
+        label=_("Keep data for (days after the event)"), min_value=0, max_value=3650, initial=14
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["classes"].queryset = SchoolClass.objects.filter(organisation=organisation)
+
+    @staticmethod
+    def initial_for(event: Event) -> dict:
+        return {
+            "name": event.name,
+            "starts_on": event.starts_on,
+            "ends_on": event.ends_on,
+            "classes": list(event.classes.all()),
+            "booking_opens_at": event.booking_opens_at,
+            "booking_closes_at": event.booking_closes_at,
+            "default_slot_minutes": event.default_slot_minutes,
+            "change_cutoff_hours": event.change_cutoff_hours,
+            "auto_confirm": event.auto_confirm,
+            "retention_days": event.retention_days,
+        }
