@@ -1,9 +1,13 @@
-"""The only way views obtain bookings: 404 for what the user may not see."""
+"""The only way views obtain bookings, pupils and slots: 404 for what the user may not see."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from rendezvous.accounts.models import Role, User
 from rendezvous.bookings.models import Booking
+from rendezvous.bookings.selectors import children_of, teachers_of_pupil
+from rendezvous.scheduling.models import Event, Phase, Slot
+from rendezvous.school.models import Pupil
 
 
 def bookings_visible_to(user: User):
@@ -21,10 +25,53 @@ def get_booking_for_user(user: User, booking_id: int, *, write: bool = False) ->
         raise Http404
     booking = (
         bookings_visible_to(user)
-        .select_related("slot", "event", "host", "booker", "pupil")
+        .select_related("slot", "event", "host", "booker", "pupil", "organisation")
         .filter(pk=booking_id)
         .first()
     )
     if booking is None:
         raise Http404
     return booking
+
+
+def get_own_booking(user: User, booking_id: int) -> Booking:
+    """For the booker's own pages: staff who may see the booking get 403, everyone else 404."""
+    booking = get_booking_for_user(user, booking_id)
+    if booking.booker_id != user.pk:
+        raise PermissionDenied
+    return booking
+
+
+def get_child_for_parent(user: User, pupil_id: int) -> Pupil:
+    pupil = children_of(user).filter(pk=pupil_id).first()
+    if pupil is None or user.organisation_id is None:
+        raise Http404
+    return pupil
+
+
+def get_slot_for_parent(user: User, pupil: Pupil, slot_id: int) -> Slot:
+    """A slot of one of the child's teachers in an event of the child's class (not a draft).
+
+    Whether booking is open is the service's question, so that the parent gets a clear message.
+    """
+    slot = (
+        Slot.objects.filter(
+            pk=slot_id,
+            organisation_id=user.organisation_id,
+            event__classes=pupil.school_class_id,
+            host__in=teachers_of_pupil(pupil),
+        )
+        .exclude(event__phase=Phase.DRAFT)
+        .select_related("event", "host")
+        .first()
+    )
+    if slot is None:
+        raise Http404
+    return slot
+
+
+def get_event_for_admin(user: User, event_id: int) -> Event:
+    event = Event.objects.filter(pk=event_id, organisation_id=user.organisation_id).first()
+    if event is None or user.role != Role.ADMIN:
+        raise Http404
+    return event

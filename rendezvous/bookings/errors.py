@@ -47,3 +47,8 @@ class InvalidTransition(DomainError):
     code = "invalid_status"
     status = 409
     message = _("The appointment is not in a state that allows this.")
+
+
+class InvalidSeats(DomainError):
+    code = "invalid_seats"
+    message = _("A booking takes one or two places.")

@@ -27,7 +27,10 @@ class Booking(models.Model):
         "organisations.Organisation", on_delete=models.CASCADE, related_name="bookings"
     )
     slot = models.ForeignKey(
-        "scheduling.Slot", on_delete=models.CASCADE, related_name="bookings", verbose_name=_("slot")
+        "scheduling.Slot",
+        on_delete=models.CASCADE,
+        related_name="bookings",
+        verbose_name=_("slot"),
     )
     # Copied from the slot so the database can hold "one booking per pupil, teacher and event".
     host = models.ForeignKey(
@@ -78,7 +81,10 @@ class Booking(models.Model):
         verbose_name = _("booking")
         verbose_name_plural = _("bookings")
         ordering = ["slot__starts_at"]
-        indexes = [models.Index(fields=["booker", "status"]), models.Index(fields=["event", "status"])]
+        indexes = [
+            models.Index(fields=["booker", "status"]),
+            models.Index(fields=["event", "status"]),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(seats__in=[1, 2]), name="booking_seats_one_or_two"),
             models.UniqueConstraint(

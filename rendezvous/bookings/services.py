@@ -1,26 +1,33 @@
 """Booking workflows. Each runs in one transaction and queues its emails inside it."""
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from rendezvous.accounts.models import Role, User
 from rendezvous.bookings import errors
 from rendezvous.bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
-from rendezvous.bookings.selectors import pupil_may_meet
+from rendezvous.bookings.selectors import booker_may_change, pupil_may_meet
 from rendezvous.calendars.ics import booking_calendar
 from rendezvous.notifications.services import queue_email
-from rendezvous.scheduling.models import Slot, SlotStatus
+from rendezvous.scheduling.models import Phase, Slot, SlotStatus
 from rendezvous.school.models import Pupil
 
 
-def _check_slot_bookable(slot: Slot) -> None:
+def _is_staff(user: User) -> bool:
+    return user.role in (Role.ADMIN, Role.TEACHER)
+
+
+def _check_slot_bookable(slot: Slot, *, window: bool = True) -> None:
+    """`window=False` lets the office move an appointment after booking has closed."""
     if slot.status != SlotStatus.OPEN:
         raise errors.SlotUnavailable()
     if slot.starts_at <= timezone.now():
         raise errors.SlotInPast()
-    if slot.event is not None and not slot.event.is_bookable():
+    if window and slot.event is not None and not slot.event.is_bookable():
         raise errors.BookingClosed()
 
 
@@ -66,6 +73,16 @@ def _lock_user(user: User) -> None:
     list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
 
 
+def _check_one_per_pupil(slot: Slot, pupil: Pupil | None) -> None:
+    if (
+        pupil is not None
+        and Booking.objects.filter(
+            pupil=pupil, host=slot.host, event=slot.event, status__in=ACTIVE_STATUSES
+        ).exists()
+    ):
+        raise errors.AlreadyBooked()
+
+
 def book_slot(
     *,
     booker: User,
@@ -75,19 +92,22 @@ def book_slot(
     idempotency_key: str = "",
 ) -> Booking:
     """Book a slot. Repeating the same idempotency key returns the first booking."""
+    if seats not in (1, 2):
+        raise errors.InvalidSeats()
     with transaction.atomic():
         _lock_user(booker)
         if idempotency_key:
-            earlier = Booking.objects.filter(booker=booker, idempotency_key=idempotency_key).first()
+            earlier = Booking.objects.filter(
+                booker=booker, idempotency_key=idempotency_key
+            ).first()
             if earlier is not None:
                 return earlier
         slot = Slot.objects.select_related("event", "host").get(pk=slot.pk)
+        if slot.organisation_id != booker.organisation_id:
+            raise errors.SlotUnavailable()
         _check_slot_bookable(slot)
         _check_pupil(booker, slot, pupil)
-        if pupil is not None and Booking.objects.filter(
-            pupil=pupil, host=slot.host, event=slot.event, status__in=ACTIVE_STATUSES
-        ).exists():
-            raise errors.AlreadyBooked()
+        _check_one_per_pupil(slot, pupil)
         _check_no_overlap(booker, slot)
         _take_seats(slot, seats)
         auto = slot.event is not None and slot.event.auto_confirm
@@ -112,7 +132,7 @@ def book_slot(
 
 def _locked(booking: Booking) -> Booking:
     return (
-        Booking.objects.select_for_update()
+        Booking.objects.select_for_update(of=("self",))
         .select_related("slot", "event", "host", "booker", "pupil", "organisation")
         .get(pk=booking.pk)
     )
@@ -120,11 +140,9 @@ def _locked(booking: Booking) -> Booking:
 
 def _check_cutoff(booking: Booking, actor: User) -> None:
     """Parents change their own appointments only until the event's cutoff; staff always."""
-    if actor.role in (Role.ADMIN, Role.TEACHER):
+    if _is_staff(actor):
         return
-    cutoff = booking.event.change_cutoff if booking.event else None
-    starts_at = booking.slot.starts_at
-    if starts_at <= timezone.now() or (cutoff and starts_at - cutoff <= timezone.now()):
+    if not booker_may_change(booking):
         raise errors.CutoffPassed()
 
 
@@ -142,9 +160,32 @@ def cancel_booking(*, booking: Booking, actor: User) -> Booking:
     return booking
 
 
+def _swap_seats(booking: Booking, to_slot: Slot) -> None:
+    """Touch the two slot rows in id order, so two opposite moves cannot deadlock."""
+    if to_slot.pk < booking.slot_id:
+        _take_seats(to_slot, booking.seats)
+        _release_seats(booking.slot_id, booking.seats)
+    else:
+        _release_seats(booking.slot_id, booking.seats)
+        _take_seats(to_slot, booking.seats)
+
+
+def _check_move_target(booking: Booking, to_slot: Slot, actor: User) -> None:
+    """Same teacher and event. The booker's limit is the cutoff, not the booking window (B3),
+    but a closed event is frozen for them; the office may move at any time."""
+    if to_slot.host_id != booking.host_id or to_slot.event_id != booking.event_id:
+        raise errors.SlotUnavailable()
+    _check_slot_bookable(to_slot, window=False)
+    if not _is_staff(actor) and to_slot.event is not None and to_slot.event.phase != Phase.OPEN:
+        raise errors.BookingClosed()
+
+
 def move_booking(*, booking: Booking, to_slot: Slot, actor: User) -> Booking:
     """Move to another free slot of the same teacher (and event)."""
     with transaction.atomic():
+        if booking.booker_id:
+            # Same lock as book_slot: the overlap check below must not race a new booking.
+            _lock_user(booking.booker)
         booking = _locked(booking)
         if not booking.is_active:
             raise errors.InvalidTransition()
@@ -152,16 +193,12 @@ def move_booking(*, booking: Booking, to_slot: Slot, actor: User) -> Booking:
         to_slot = Slot.objects.select_related("event", "host").get(pk=to_slot.pk)
         if to_slot.pk == booking.slot_id:
             return booking
-        if to_slot.host_id != booking.host_id or to_slot.event_id != booking.event_id:
-            raise errors.SlotUnavailable()
-        _check_slot_bookable(to_slot)
+        _check_move_target(booking, to_slot, actor)
         if booking.booker_id:
             _check_no_overlap(booking.booker, to_slot, exclude=booking)
-        _take_seats(to_slot, booking.seats)
-        _release_seats(booking.slot_id, booking.seats)
-        by_staff = actor.role in (Role.ADMIN, Role.TEACHER)
+        _swap_seats(booking, to_slot)
         auto = booking.event is not None and booking.event.auto_confirm
-        if not (by_staff or auto):
+        if not (_is_staff(actor) or auto):
             booking.status = BookingStatus.PENDING
         booking.slot = to_slot
         booking.sequence += 1
@@ -185,6 +222,7 @@ def decide_booking(*, booking: Booking, confirm: bool) -> Booking:
     return booking
 
 
+@transaction.atomic
 def cancel_slot_bookings(*, slot: Slot) -> int:
     """Cancel every active booking of a slot that is being cancelled; their bookers are told."""
     count = 0
@@ -193,10 +231,15 @@ def cancel_slot_bookings(*, slot: Slot) -> int:
         booking.status = BookingStatus.CANCELLED
         booking.sequence += 1
         booking.save(update_fields=["status", "sequence", "updated_at"])
+        _release_seats(booking.slot_id, booking.seats)
         notify_booker(booking, "booking_cancelled")
         count += 1
-    Slot.objects.filter(pk=slot.pk).update(seats_taken=0)
     return count
+
+
+def appointments_url(recipient: User | None) -> str:
+    path = reverse("bookings:parent-appointments") if recipient and recipient.is_parent else "/"
+    return f"{settings.SITE_URL}{path}"
 
 
 def notify_booker(booking: Booking, template: str) -> None:
@@ -214,6 +257,11 @@ def notify_booker(booking: Booking, template: str) -> None:
         to=to,
         language=language,
         organisation=booking.organisation,
-        context={"booking": booking, "slot": booking.slot, "recipient": recipient},
+        context={
+            "booking": booking,
+            "slot": booking.slot,
+            "recipient": recipient,
+            "appointments_url": appointments_url(recipient),
+        },
         ics=ics,
     )

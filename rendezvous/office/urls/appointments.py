@@ -1,3 +1,13 @@
 from django.urls import path
 
-urlpatterns: list = []
+from rendezvous.office.views import appointments as views
+
+urlpatterns = [
+    path("appointments/", views.appointments, name="appointments"),
+    path(
+        "appointments/<int:booking_id>/cancel/",
+        views.appointment_cancel,
+        name="appointment-cancel",
+    ),
+    path("appointments/<int:booking_id>/move/", views.appointment_move, name="appointment-move"),
+]

@@ -1,1 +1,115 @@
+"""The office's overview of an event's appointments, with the power to cancel or move any."""
 
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from rendezvous.accounts.models import Role
+from rendezvous.bookings.access import get_booking_for_user
+from rendezvous.bookings.forms import AppointmentFilterForm, MoveForm
+from rendezvous.bookings.selectors import bookings_for_office, by_day, free_slots_for_move
+from rendezvous.bookings.services import cancel_booking, move_booking
+from rendezvous.lib.errors import DomainError
+from rendezvous.lib.views import report_error, role_required
+from rendezvous.scheduling.models import Event, Phase, Slot
+
+PAGE_SIZE = 50
+
+
+def _default_event(events):
+    return events.filter(phase=Phase.OPEN).order_by("-starts_on", "-pk").first() or events.first()
+
+
+def _list_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
+        return target
+    return reverse("office:appointments")
+
+
+@role_required(Role.ADMIN)
+def appointments(request):
+    events = Event.objects.filter(organisation_id=request.user.organisation_id).order_by(
+        "-starts_on", "-pk"
+    )
+    data = request.GET.copy()
+    if not data.get("event"):
+        default = _default_event(events)
+        data["event"] = default.pk if default else ""
+    form = AppointmentFilterForm(data, organisation=request.user.organisation, events=events)
+    page = None
+    if form.is_valid() and form.cleaned_data["event"] is not None:
+        bookings = bookings_for_office(
+            event=form.cleaned_data["event"],
+            teacher=form.cleaned_data["teacher"],
+            school_class=form.cleaned_data["school_class"],
+            status=form.cleaned_data["status"],
+        )
+        page = Paginator(bookings, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "office/appointment_list.html", {"form": form, "page": page})
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def appointment_cancel(request, booking_id: int):
+    booking = get_booking_for_user(request.user, booking_id, write=True)
+    back = _list_url(request)
+    if request.method == "GET":
+        return render(
+            request, "office/appointment_cancel.html", {"booking": booking, "next": back}
+        )
+    try:
+        cancel_booking(booking=booking, actor=request.user)
+    except DomainError as error:
+        report_error(request, error)
+    else:
+        messages.success(request, _("The appointment has been cancelled and the parent told."))
+    return redirect(back)
+
+
+def _move_page(request, booking):
+    url = reverse("office:appointment-move", args=[booking.pk])
+    return redirect(f"{url}?{urlencode({'next': _list_url(request)})}")
+
+
+def _move(request, booking):
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose a time from the list."))
+        return _move_page(request, booking)
+    to_slot = Slot.objects.filter(
+        pk=form.cleaned_data["slot"], organisation_id=request.user.organisation_id
+    ).first()
+    if to_slot is None:
+        raise Http404
+    try:
+        move_booking(booking=booking, to_slot=to_slot, actor=request.user)
+    except DomainError as error:
+        report_error(request, error)
+        return _move_page(request, booking)
+    messages.success(request, _("The appointment has been moved and the parent told."))
+    return redirect(_list_url(request))
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def appointment_move(request, booking_id: int):
+    booking = get_booking_for_user(request.user, booking_id, write=True)
+    if request.method == "POST":
+        return _move(request, booking)
+    if not booking.is_active:
+        messages.error(request, _("Only pending or confirmed appointments can be moved."))
+        return redirect(_list_url(request))
+    days = by_day(free_slots_for_move(booking))
+    return render(
+        request,
+        "office/appointment_move.html",
+        {"booking": booking, "days": days, "next": _list_url(request)},
+    )
