@@ -8,6 +8,7 @@ import time_machine
 from django.db import transaction
 from django.utils import timezone
 
+from rendezvous.accounts.services import send_parent_credentials
 from rendezvous.bookings.services import book_slot
 from rendezvous.notifications.models import EmailState, OutgoingEmail
 from rendezvous.notifications.services import claim_due, send_due_emails
@@ -211,3 +212,14 @@ def test_the_embedded_mode_writes_mail_to_files(settings, tmp_path, parent, pupi
     content = written.read_text()
     assert f"To: {parent.email}" in content
     assert "invite.ics" in content
+
+
+@pytest.mark.django_db
+def test_a_delivered_credentials_mail_no_longer_holds_the_password(smtp_server, parent):
+    send_parent_credentials(parents=[parent])
+    send_due_emails()
+    (received,) = smtp_server.messages_to(parent.email)
+    stored = OutgoingEmail.objects.get(template="parent_credentials")
+    assert parent.login_code in received.get_body(("plain",)).get_content()
+    assert stored.state == EmailState.SENT
+    assert parent.login_code not in stored.body_text + stored.body_html
