@@ -164,9 +164,6 @@ def _queue_credentials_email(letter: ParentLetter) -> None:
     )
 
 
-# Staff (A4) ---------------------------------------------------------------------------
-
-
 def _check_staff_role(role: str) -> None:
     if role not in STAFF_ROLES:
         raise errors.NotStaffRole()

@@ -41,7 +41,6 @@ __all__ = [
 OVERLAP_CONSTRAINT = "slot_host_no_overlap"  # migration scheduling 0002, PostgreSQL only
 SLOT_PHASES = (Phase.DRAFT, Phase.OPEN)
 
-# --- events ------------------------------------------------------------------------------------
 
 PHASE_STEPS = {
     (Phase.DRAFT, Phase.OPEN),
@@ -143,9 +142,6 @@ def set_event_phase(*, event: Event, phase: str) -> Event:
         event.phase = phase
         event.save(update_fields=["phase"])
     return event
-
-
-# --- single slots --------------------------------------------------------------------------------
 
 
 def find_overlaps(
@@ -306,9 +302,6 @@ def delete_slot(*, slot: Slot) -> bool:
         slot.save(update_fields=["status"])
         cancel_slot_bookings(slot=slot)
     return False
-
-
-# --- bulk patterns -------------------------------------------------------------------------------
 
 
 @dataclass

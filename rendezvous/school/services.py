@@ -53,9 +53,6 @@ def _check_no_appointments(pupils) -> None:
         raise errors.HasAppointments(count=count)
 
 
-# Departments (S1) ---------------------------------------------------------------------
-
-
 @transaction.atomic
 def create_department(
     *, organisation: Organisation, name: str, teachers: Iterable[User] = ()
@@ -95,9 +92,6 @@ def imported_department(organisation: Organisation) -> Department:
         name = str(IMPORTED_DEPARTMENT)
     department, _created = Department.objects.get_or_create(organisation=organisation, name=name)
     return department
-
-
-# Classes (S2) -------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -147,9 +141,6 @@ def delete_class(*, school_class: SchoolClass) -> None:
     """Deletes the class with its pupils; refused while any of them has an active appointment."""
     _check_no_appointments(school_class.pupils.all())
     school_class.delete()
-
-
-# Pupils and parents (S3) --------------------------------------------------------------
 
 
 @transaction.atomic

@@ -317,9 +317,6 @@ def test_the_parent_downloads_the_invitation(parent_client, parent, pupil, slot)
     assert str(event["uid"]).startswith(f"booking-{booking.pk}@")
 
 
-# Access ---------------------------------------------------------------------------------
-
-
 def booking_urls(booking):
     return [
         reverse(f"bookings:parent-booking-{name}", args=[booking.pk])

@@ -49,9 +49,6 @@ def letter_parent(organisation, school_class):
     return parent
 
 
-# Who may open the pages ------------------------------------------------------------------
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", [STAFF, CREATE, PARENTS])
 @pytest.mark.parametrize(("role", "status"), [("teacher", 403), ("parent", 403), ("admin", 200)])
@@ -104,9 +101,6 @@ def test_outsider_sees_none_of_our_people(client, outsider, admin, teacher, pare
     assert list(staff.context["staff"]) == [outsider]
     assert list(parents.context["parents"]) == []
     assert teacher.email not in staff.content.decode()
-
-
-# Staff --------------------------------------------------------------------------------
 
 
 def test_staff_list_shows_admins_and_teachers_only(client, admin, teacher, parent):
@@ -206,9 +200,6 @@ def test_admin_sends_a_new_password_link(client, admin, teacher):
     response = client.post(reverse("office:user-send-link", args=[teacher.pk]))
     assert response.status_code == 302
     assert OutgoingEmail.objects.get(template="staff_welcome").to == teacher.email
-
-
-# Parents' credentials -------------------------------------------------------------------
 
 
 def test_parent_list_shows_credential_status_and_delivery(

@@ -88,9 +88,6 @@ def dashboard(request):
     return render(request, "office/dashboard.html", {"counts": counts})
 
 
-# Departments ----------------------------------------------------------------------------
-
-
 @role_required(Role.ADMIN)
 def departments(request):
     rows = (
@@ -149,9 +146,6 @@ def department_delete(request, pk: int):
         department=department,
         class_count=department.classes.count(),
     )
-
-
-# Classes --------------------------------------------------------------------------------
 
 
 @role_required(Role.ADMIN)
@@ -229,9 +223,6 @@ def class_delete(request, pk: int):
         school_class=school_class,
         pupil_count=school_class.pupils.count(),
     )
-
-
-# Pupils ---------------------------------------------------------------------------------
 
 
 def _filtered_pupils(user, form: PupilFilterForm):
@@ -354,9 +345,6 @@ def pupil_parent_unlink(request, pk: int, parent_pk: int):
     return redirect("office:pupil-edit", pk=pupil.pk)
 
 
-# Parents --------------------------------------------------------------------------------
-
-
 @role_required(Role.ADMIN)
 def parents(request):
     search = request.GET.get("q", "").strip()[:100]
@@ -440,9 +428,6 @@ def parent_delete(request, pk: int):
         "office:parents",
         parent=parent,
     )
-
-
-# Roster import --------------------------------------------------------------------------
 
 
 @GET_POST

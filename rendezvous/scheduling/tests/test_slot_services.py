@@ -201,9 +201,6 @@ def test_a_booked_slot_is_cancelled_and_its_booker_mailed(
     )
 
 
-# --- patterns against the database -----------------------------------------------------------
-
-
 def evening_pattern(**changes) -> SlotPattern:
     fields = {
         "first_day": EVENING,
@@ -267,8 +264,6 @@ def test_clashes_inside_a_pattern_are_marked(teacher, evening):
     assert [c.clashes_in_pattern for c in candidates] == [True, True, False]
     assert preview.existing_clashes == []
 
-
-# --- PostgreSQL's exclusion constraint -------------------------------------------------------
 
 needs_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the exclusion constraint exists on PostgreSQL only"

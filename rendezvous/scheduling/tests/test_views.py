@@ -58,9 +58,6 @@ def pattern_form(event, **changes):
     return {**data, **changes}
 
 
-# --- calendar ---------------------------------------------------------------------------------
-
-
 def test_the_week_shows_my_slots_with_their_bookings(client, teacher, booking, pupil):
     client.force_login(teacher)
     r = client.get(calendar())
@@ -153,9 +150,6 @@ def test_others_get_404_when_deciding_my_bookings(client, request, booking, who)
     assert r.status_code == 404
     booking.refresh_from_db()
     assert booking.status == BookingStatus.PENDING
-
-
-# --- one slot ---------------------------------------------------------------------------------
 
 
 def test_a_teacher_creates_a_slot_in_local_time(client, teacher, event):
@@ -276,9 +270,6 @@ def test_the_office_may_edit_a_teachers_slot(client, admin, slot):
     assert client.get(reverse("scheduling:slot-edit", args=[slot.pk])).status_code == 200
 
 
-# --- bulk -------------------------------------------------------------------------------------
-
-
 def test_the_preview_lists_the_new_slots_and_writes_nothing(client, teacher, event):
     client.force_login(teacher)
     r = client.post(reverse("scheduling:slot-generate"), pattern_form(event))
@@ -355,8 +346,6 @@ def test_fixed_breaks_and_excluded_dates_reach_the_pattern(client, teacher, orga
     assert len(starts) == 8
     assert at(EVENING, "16:30") not in starts and at(EVENING, "16:45") in starts
 
-
-# --- roles ------------------------------------------------------------------------------------
 
 TEACHER_PAGES = [
     ("scheduling:teacher-calendar", False),
