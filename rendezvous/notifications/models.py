@@ -22,7 +22,7 @@ class OutgoingEmail(models.Model):
     to = models.EmailField(_("to"))
     language = models.CharField(_("language"), max_length=8, blank=True)
     template = models.CharField(_("template"), max_length=100)
-    subject = models.CharField(_("subject"), max_length=300)
+    subject = models.CharField(_("email subject"), max_length=300)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
     ics = models.TextField(blank=True)  # an appointment's invitation, attached as invite.ics
