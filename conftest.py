@@ -21,7 +21,9 @@ from rendezvous.school.tests.factories import (
 
 @pytest.fixture(autouse=True)
 def _fast_and_quiet(settings, tmp_path):
-    """Fast password hashing (bcrypt itself is tested where it matters); mail stays local."""
+    """Fast password hashing (bcrypt itself is tested where it matters); mail stays local;
+    English unless a test asks for another language."""
+    settings.LANGUAGE_CODE = "en"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "rendezvous.notifications.backends.OutboxBackend"
     settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
