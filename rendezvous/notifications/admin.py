@@ -9,3 +9,4 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     list_filter = ["state", "template", "language", "organisation"]
     search_fields = ["to", "subject"]
     readonly_fields = ["created_at", "sent_at", "claimed_at"]
+    exclude = ["body_text", "body_html"]  # may hold a temporary password or a sign-in link

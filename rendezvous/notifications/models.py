@@ -9,6 +9,11 @@ class EmailState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+# Mails carrying a password or a sign-in link: their text is never shown to the office and is
+# removed once delivered.
+SECRET_TEMPLATES = frozenset({"parent_credentials", "staff_welcome", "django"})
+
+
 class OutgoingEmail(models.Model):
     """A message in the outbox: rendered when queued, sent by the worker."""
 
@@ -44,3 +49,7 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+    @property
+    def carries_secret(self) -> bool:
+        return self.template in SECRET_TEMPLATES

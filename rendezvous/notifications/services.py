@@ -161,15 +161,10 @@ def _owned(email: OutgoingEmail):
     )
 
 
-# Mails that carry a secret (a temporary password) keep only their subject once delivered.
-SECRET_TEMPLATES = {"parent_credentials"}
-REDACTED = "[removed after delivery: it contained a password]"
-
-
 def record_success(email: OutgoingEmail) -> None:
     done = {"state": EmailState.SENT, "sent_at": timezone.now(), "last_error": ""}
-    if email.template in SECRET_TEMPLATES:
-        done.update(body_text=REDACTED, body_html="")
+    if email.carries_secret:
+        done.update(body_text="", body_html="")
     _owned(email).update(**done)
 
 

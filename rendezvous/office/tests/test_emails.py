@@ -7,6 +7,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from rendezvous.accounts.services import send_parent_credentials
 from rendezvous.bookings.services import book_slot
 from rendezvous.notifications.models import EmailState, OutgoingEmail
 from rendezvous.notifications.services import send_due_emails
@@ -194,3 +195,14 @@ def test_a_failed_booking_email_is_resent_from_the_office_and_delivered(
     assert email.state == EmailState.SENT
     assert len(smtp_server.messages_to(parent.email)) == 1
     assert email.subject not in client.get(LIST).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_office_never_sees_a_password_in_the_outbox(client, admin, parent):
+    send_parent_credentials(parents=[parent])
+    email = OutgoingEmail.objects.get(template="parent_credentials")
+    assert parent.login_code in email.body_text
+    client.force_login(admin)
+    page = client.get(reverse("office:email-detail", args=[email.pk])).content.decode()
+    assert parent.login_code not in page
+    assert "its text is not shown" in page
