@@ -1,12 +1,34 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from rendezvous.bookings.models import Booking
+from rendezvous.bookings.services import cancel_booking
+from rendezvous.lib.errors import DomainError
 
 
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
+    """Raw data, but seats and statuses change only through the booking services."""
+
     list_display = ["slot", "host", "booker", "pupil", "seats", "status", "created_at"]
     list_filter = ["status", "organisation", "event"]
-    raw_id_fields = ["slot", "host", "booker", "pupil"]
     search_fields = ["booker__last_name", "pupil__last_name", "guest_name", "guest_email"]
-    readonly_fields = ["manage_token", "idempotency_key", "sequence", "created_at", "updated_at"]
+    readonly_fields = [
+        "organisation", "slot", "host", "event", "booker", "pupil", "seats", "status",
+        "manage_token", "idempotency_key", "sequence", "created_at", "updated_at",
+    ]  # fmt: skip
+    actions = ["cancel_selected"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Cancel the selected bookings (their bookers are told)"))
+    def cancel_selected(self, request, queryset):
+        for booking in queryset:
+            try:
+                cancel_booking(booking=booking, actor=request.user)
+            except DomainError as error:
+                self.message_user(request, f"{booking}: {error.message}", messages.WARNING)

@@ -22,3 +22,7 @@ class SlotAdmin(admin.ModelAdmin):
     list_filter = ["status", "mode", "audience", "organisation", "event"]
     raw_id_fields = ["host"]
     date_hierarchy = "starts_at"
+    readonly_fields = ["seats_taken"]  # kept by the booking services
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # a booked slot is cancelled through the teacher's pages, never deleted
