@@ -4,6 +4,8 @@ from rendezvous.lib.errors import Conflict, DomainError, NotAllowed
 
 
 class NotAParent(DomainError):
+    """The account chosen is not a parent's; callers may say what needed a parent."""
+
     code = "not_a_parent"
     message = _("Credentials can only be sent to parents.")
 
@@ -32,12 +34,4 @@ class LastAdmin(Conflict):
     code = "last_admin"
     message = _(
         "This is the last active admin of the organisation. Make another person an admin first."
-    )
-
-
-class HasAppointments(Conflict):
-    code = "has_appointments"
-    message = _(
-        "This teacher still has appointments. Deactivate the account instead, "
-        "or cancel the appointments first."
     )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from rendezvous.accounts.models import Role
+from rendezvous.lib.views import MAX_ID
 from rendezvous.scheduling.models import Event
 from rendezvous.school.models import SchoolClass
 
@@ -84,9 +85,12 @@ class IdListField(forms.Field):
 
     def to_python(self, value) -> list[int]:
         try:
-            return sorted({int(item) for item in value or []})
+            ids = {int(item) for item in value or []}
         except (TypeError, ValueError):
             raise forms.ValidationError(_("The selection is not valid.")) from None
+        if any(not 1 <= item <= MAX_ID for item in ids):
+            raise forms.ValidationError(_("The selection is not valid."))
+        return sorted(ids)
 
 
 class SendCredentialsForm(ParentFilterForm):
@@ -101,7 +105,11 @@ class SendCredentialsForm(ParentFilterForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("scope") == "selected" and not cleaned.get("parents"):
+        if (
+            cleaned.get("scope") == "selected"
+            and not cleaned.get("parents")
+            and not self.has_error("parents")
+        ):
             raise forms.ValidationError(_("Tick at least one parent."))
         if cleaned.get("scope") == "filtered" and not (
             cleaned.get("school_class") or cleaned.get("event")

@@ -14,9 +14,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from rendezvous.accounts import errors
 from rendezvous.accounts.models import STAFF_ROLES, Role, User
+from rendezvous.bookings.errors import HasAppointments
 from rendezvous.bookings.models import ACTIVE_STATUSES
 from rendezvous.lib.errors import NotAllowed
 from rendezvous.notifications.services import queue_email
@@ -31,6 +33,10 @@ PASSWORD_GROUP = 4
 PASSWORD_SEPARATOR = "-"  # noqa: S105
 LOGIN_CODE_MIN, LOGIN_CODE_MAX = 10000, 99999
 LOGIN_CODE_ATTEMPTS = 200
+TEACHER_HAS_APPOINTMENTS = _(
+    "This teacher still has appointments. Deactivate the account instead, "
+    "or cancel the appointments first."
+)
 
 
 @dataclass(frozen=True)
@@ -298,6 +304,7 @@ def delete_staff_user(*, user: User, acting_user: User | None = None) -> None:
     _check_staff(user, acting_user)
     _check_not_self(user, acting_user)
     _check_not_last_admin(user)
-    if user.hosted_bookings.filter(status__in=ACTIVE_STATUSES).exists():
-        raise errors.HasAppointments()
+    count = user.hosted_bookings.filter(status__in=ACTIVE_STATUSES).count()
+    if count:
+        raise HasAppointments(TEACHER_HAS_APPOINTMENTS, count=count)
     user.delete()

@@ -2,10 +2,10 @@ from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from rendezvous.accounts.models import Role
+from rendezvous.lib.views import safe_next
 
 HOME_BY_ROLE = {
     Role.PARENT: "bookings:parent-home",
@@ -32,9 +32,6 @@ def set_language(request):
     if request.user.is_authenticated and request.user.language != language:
         request.user.language = language
         request.user.save(update_fields=["language"])
-    next_url = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        next_url = "/"
-    response = HttpResponseRedirect(next_url)
+    response = HttpResponseRedirect(safe_next(request, "/"))
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
     return response

@@ -6,8 +6,8 @@ from django.http import Http404
 from rendezvous.accounts.models import Role, User
 from rendezvous.bookings.models import Booking
 from rendezvous.bookings.selectors import children_of, teachers_of_pupil
-from rendezvous.scheduling.models import Event, Phase, Slot
-from rendezvous.school.models import Pupil
+from rendezvous.scheduling.models import Phase, Slot
+from rendezvous.school.models import Guardianship, Pupil
 
 
 def bookings_visible_to(user: User):
@@ -35,11 +35,39 @@ def get_booking_for_user(user: User, booking_id: int, *, write: bool = False) ->
 
 
 def get_own_booking(user: User, booking_id: int) -> Booking:
-    """For the booker's own pages: staff who may see the booking get 403, everyone else 404."""
+    """For the booker's own pages: staff who may see the booking get 403, everyone else 404.
+
+    A booking for a child is the booker's only while they are still that child's guardian.
+    """
     booking = get_booking_for_user(user, booking_id)
     if booking.booker_id != user.pk:
         raise PermissionDenied
+    if (
+        booking.pupil_id is not None
+        and not Guardianship.objects.filter(pupil_id=booking.pupil_id, parent=user).exists()
+    ):
+        raise Http404
     return booking
+
+
+def get_move_target(user: User, booking: Booking, slot_id: int) -> Slot:
+    """A slot the booking may move to: the same teacher and event, in the user's organisation.
+
+    Whether that slot is free and open is the service's question, so that a clear message says.
+    """
+    slot = (
+        Slot.objects.filter(
+            pk=slot_id,
+            organisation_id=user.organisation_id,
+            host_id=booking.host_id,
+            event_id=booking.event_id,
+        )
+        .select_related("event", "host")
+        .first()
+    )
+    if slot is None or booking.organisation_id != user.organisation_id:
+        raise Http404
+    return slot
 
 
 def get_child_for_parent(user: User, pupil_id: int) -> Pupil:
@@ -68,10 +96,3 @@ def get_slot_for_parent(user: User, pupil: Pupil, slot_id: int) -> Slot:
     if slot is None:
         raise Http404
     return slot
-
-
-def get_event_for_admin(user: User, event_id: int) -> Event:
-    event = Event.objects.filter(pk=event_id, organisation_id=user.organisation_id).first()
-    if event is None or user.role != Role.ADMIN:
-        raise Http404
-    return event

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from rendezvous.lib.errors import Conflict, DomainError, NotAllowed
 
@@ -52,3 +53,18 @@ class InvalidTransition(DomainError):
 class InvalidSeats(DomainError):
     code = "invalid_seats"
     message = _("A booking takes one or two places.")
+
+
+class HasAppointments(Conflict):
+    """Something cannot go while active appointments depend on it; `message` may say what."""
+
+    code = "has_appointments"
+
+    def __init__(self, message=None, *, count: int):
+        if message is None:
+            message = ngettext_lazy(
+                "There is still %(count)d active appointment for this. Cancel it first.",
+                "There are still %(count)d active appointments for this. Cancel them first.",
+                "count",
+            ) % {"count": count}
+        super().__init__(message, details={"appointments": count})

@@ -64,8 +64,10 @@ def active_bookings_of(booker: User) -> QuerySet[Booking]:
 
 
 def bookings_of_parent(parent: User) -> QuerySet[Booking]:
+    """The parent's own bookings, less those for a child they are no longer a parent of."""
     return (
         Booking.objects.filter(booker=parent)
+        .filter(Q(pupil__isnull=True) | Q(pupil__guardianships__parent=parent))
         .select_related("slot", "host", "pupil", "event")
         .order_by("slot__starts_at")
     )

@@ -1,5 +1,7 @@
 """Booking workflows. Each runs in one transaction and queues its emails inside it."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -43,11 +45,19 @@ def _check_pupil(booker: User, slot: Slot, pupil: Pupil | None) -> None:
 
 
 def _check_no_overlap(booker: User, slot: Slot, *, exclude: Booking | None = None) -> None:
+    check_booker_free(booker, slot.starts_at, slot.ends_at, exclude=exclude)
+
+
+def check_booker_free(
+    booker: User, starts_at: datetime, ends_at: datetime, *, exclude: Booking | None = None
+) -> None:
+    """Invariant 3, for other apps too: raise BookerOverlap if the booker holds another active
+    booking within [starts_at, ends_at). Call lock_booker(booker) first in the same transaction."""
     clashes = Booking.objects.filter(
         booker=booker,
         status__in=ACTIVE_STATUSES,
-        slot__starts_at__lt=slot.ends_at,
-        slot__ends_at__gt=slot.starts_at,
+        slot__starts_at__lt=ends_at,
+        slot__ends_at__gt=starts_at,
     )
     if exclude is not None:
         clashes = clashes.exclude(pk=exclude.pk)
@@ -71,6 +81,11 @@ def _release_seats(slot_id: int, seats: int) -> None:
 def _lock_user(user: User) -> None:
     """Serialise one person's bookings (PostgreSQL; SQLite writes are serial already)."""
     list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+
+
+def lock_booker(user: User) -> None:
+    """The lock book_slot and move_booking take: hold it while changing a booker's times."""
+    _lock_user(user)
 
 
 def _check_one_per_pupil(slot: Slot, pupil: Pupil | None) -> None:

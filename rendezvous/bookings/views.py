@@ -2,15 +2,19 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rendezvous.accounts.models import Role
-from rendezvous.bookings.access import get_child_for_parent, get_own_booking, get_slot_for_parent
+from rendezvous.bookings.access import (
+    get_child_for_parent,
+    get_move_target,
+    get_own_booking,
+    get_slot_for_parent,
+)
 from rendezvous.bookings.forms import BookForm, MoveForm
 from rendezvous.bookings.models import Booking, BookingStatus
 from rendezvous.bookings.selectors import (
@@ -23,17 +27,8 @@ from rendezvous.bookings.selectors import (
 from rendezvous.bookings.services import book_slot, cancel_booking, move_booking
 from rendezvous.calendars.ics import booking_calendar
 from rendezvous.lib.errors import DomainError
-from rendezvous.lib.views import report_error, role_required
+from rendezvous.lib.views import report_error, role_required, safe_next
 from rendezvous.scheduling.models import Slot
-
-
-def back_url(request, default: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, request.is_secure()
-    ):
-        return target
-    return default
 
 
 def when(slot: Slot) -> str:
@@ -60,7 +55,7 @@ def home(request):
 @require_POST
 @role_required(Role.PARENT)
 def book(request):
-    back = back_url(request, "bookings:parent-home")
+    back = safe_next(request, "bookings:parent-home")
     form = BookForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please choose a time from the list."))
@@ -111,23 +106,28 @@ def cancel(request, booking_id: int):
     return redirect("bookings:parent-appointments")
 
 
-def _moved(request, booking: Booking):
+def move_from_post(request, booking: Booking) -> Booking | None:
+    """The move both the parent's and the office's page do: parse the chosen slot, look it up
+    (404 unless it is the same teacher's in the same event) and move. None after telling why not.
+    """
     form = MoveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please choose a time from the list."))
-        return redirect("bookings:parent-booking-move", booking_id=booking.pk)
-    to_slot = Slot.objects.filter(
-        pk=form.cleaned_data["slot"], organisation_id=request.user.organisation_id
-    ).first()
-    if to_slot is None:
-        raise Http404
+        return None
+    to_slot = get_move_target(request.user, booking, form.cleaned_data["slot"])
     try:
-        booking = move_booking(booking=booking, to_slot=to_slot, actor=request.user)
+        return move_booking(booking=booking, to_slot=to_slot, actor=request.user)
     except DomainError as error:
         report_error(request, error)
+        return None
+
+
+def _moved(request, booking: Booking):
+    moved = move_from_post(request, booking)
+    if moved is None:
         return redirect("bookings:parent-booking-move", booking_id=booking.pk)
     messages.success(
-        request, _("Your appointment has been moved to %(when)s.") % {"when": when(booking.slot)}
+        request, _("Your appointment has been moved to %(when)s.") % {"when": when(moved.slot)}
     )
     return redirect("bookings:parent-appointments")
 

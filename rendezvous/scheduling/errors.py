@@ -106,3 +106,27 @@ class EventSlotsOutside(Conflict):
 class PhaseChangeRefused(Conflict):
     code = "phase_change_refused"
     message = gettext_lazy("The event cannot move to that phase.")
+
+
+class SlotInPast(Conflict):
+    code = "slot_in_past"
+    message = gettext_lazy("This slot has already begun; it can no longer be changed or deleted.")
+
+
+class SlotStartInPast(DomainError):
+    code = "slot_start_in_past"
+    message = gettext_lazy("A slot cannot start in the past.")
+
+
+class BookersNotFree(Conflict):
+    """Invariant 3: moving a booked slot would give its bookers two appointments at once."""
+
+    code = "bookers_not_free"
+
+    def __init__(self, bookings):
+        names = ", ".join(booking.booker_name for booking in bookings)
+        message = _(
+            "At the new time these parents already have another appointment: %(names)s. "
+            "Choose another time or agree a new one with them first."
+        ) % {"names": names}
+        super().__init__(message, details={"bookers": [b.booker_id for b in bookings]})

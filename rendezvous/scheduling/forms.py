@@ -1,7 +1,7 @@
 """Forms for slots, patterns and events: shape only. Times are the organisation's local time."""
 
 import re
-from datetime import datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -16,6 +16,29 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 BREAK_RE = re.compile(r"^(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})$")
+# Dates far outside these years overflow date arithmetic and time zone conversion.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def is_plausible_day(day: date) -> bool:
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
+
+def validate_plausible_day(value: date) -> None:
+    if not is_plausible_day(value):
+        raise forms.ValidationError(
+            _("Choose a date between the years %(first)d and %(last)d."),
+            code="date_out_of_range",
+            params={"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+
+
+class PlausibleDateField(forms.DateField):
+    default_validators = [validate_plausible_day]
+
+
+class PlausibleDateTimeField(forms.DateTimeField):
+    default_validators = [validate_plausible_day]
 
 
 class PlaceMixin:
@@ -27,7 +50,7 @@ class PlaceMixin:
 
 
 class SlotForm(PlaceMixin, forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DATE)
+    date = PlausibleDateField(label=_("Date"), widget=DATE)
     start = forms.TimeField(label=_("Start"), widget=TIME)
     end = forms.TimeField(label=_("End"), widget=TIME)
     capacity = forms.IntegerField(
@@ -92,14 +115,14 @@ def parse_fixed_breaks(value: str) -> tuple[tuple[time, int], ...]:
 
 
 def parse_dates(value: str) -> frozenset:
-    field = forms.DateField()
+    field = PlausibleDateField()
     return frozenset(field.clean(token) for token in re.split(r"[\s,;]+", value.strip()) if token)
 
 
 class PatternForm(PlaceMixin, forms.Form):
     event = forms.ModelChoiceField(label=_("Event"), queryset=Event.objects.none())
-    first_day = forms.DateField(label=_("First day"), widget=DATE)
-    last_day = forms.DateField(
+    first_day = PlausibleDateField(label=_("First day"), widget=DATE)
+    last_day = PlausibleDateField(
         label=_("Last day"), widget=DATE, required=False, help_text=_("Empty: only the first day.")
     )
     weekdays = forms.TypedMultipleChoiceField(
@@ -170,18 +193,18 @@ class PatternForm(PlaceMixin, forms.Form):
 
 class EventForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    starts_on = forms.DateField(label=_("First day"), widget=DATE)
-    ends_on = forms.DateField(label=_("Last day"), widget=DATE)
+    starts_on = PlausibleDateField(label=_("First day"), widget=DATE)
+    ends_on = PlausibleDateField(label=_("Last day"), widget=DATE)
     classes = forms.ModelMultipleChoiceField(
         label=_("Participating classes"),
         queryset=SchoolClass.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    booking_opens_at = forms.DateTimeField(
+    booking_opens_at = PlausibleDateTimeField(
         label=_("Booking opens"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M"]
     )
-    booking_closes_at = forms.DateTimeField(
+    booking_closes_at = PlausibleDateTimeField(
         label=_("Booking closes"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M"]
     )
     default_slot_minutes = forms.IntegerField(

@@ -14,8 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rendezvous.accounts.models import STAFF_ROLES, User
-from rendezvous.bookings.models import ACTIVE_STATUSES
-from rendezvous.bookings.services import cancel_slot_bookings, notify_booker
+from rendezvous.bookings.errors import BookerOverlap
+from rendezvous.bookings.models import ACTIVE_STATUSES, Booking
+from rendezvous.bookings.services import (
+    cancel_slot_bookings,
+    check_booker_free,
+    lock_booker,
+    notify_booker,
+)
 from rendezvous.lib.errors import NotAllowed
 from rendezvous.organisations.models import Organisation
 from rendezvous.scheduling import errors
@@ -26,6 +32,7 @@ from rendezvous.school.models import SchoolClass
 __all__ = [
     "SlotPattern",
     "SlotPreview",
+    "check_slot_changeable",
     "create_event",
     "create_slot",
     "delete_slot",
@@ -174,11 +181,15 @@ def _check_host(host: User, event: Event | None) -> None:
         raise NotAllowed()
 
 
+def _check_event_open(event: Event | None) -> None:
+    if event is not None and event.phase not in SLOT_PHASES:
+        raise errors.EventNotOpenForSlots()
+
+
 def _check_event(event: Event | None, starts_at: datetime, ends_at: datetime) -> None:
     if event is None:
         return
-    if event.phase not in SLOT_PHASES:
-        raise errors.EventNotOpenForSlots()
+    _check_event_open(event)
     if not _within_days(starts_at, ends_at, event.starts_on, event.ends_on, event.organisation.tz):
         raise errors.SlotOutsideEvent()
 
@@ -240,6 +251,58 @@ def _tell_bookers_of_change(slot: Slot) -> None:
         notify_booker(booking, "booking_moved")
 
 
+def check_slot_changeable(*, slot: Slot) -> None:
+    """A slot of a closed or archived event, or one that has begun, is history: it can be
+    neither edited nor deleted."""
+    _check_event_open(slot.event)
+    if slot.starts_at <= timezone.now():
+        raise errors.SlotInPast()
+
+
+def _booked_by_people(slot: Slot) -> QuerySet[Booking]:
+    return (
+        slot.bookings.filter(status__in=ACTIVE_STATUSES, booker__isnull=False)
+        .select_related("booker")
+        .order_by("booker_id")
+    )
+
+
+def _lock_bookers(slot: Slot) -> None:
+    """Taken before the slot row, in the order book_slot and move_booking use (booker, then
+    slot), so a move and a booking of one parent wait for each other instead of deadlocking."""
+    for booking in _booked_by_people(slot):
+        lock_booker(booking.booker)
+
+
+def _refuse_booker_clashes(slot: Slot, starts_at: datetime, ends_at: datetime) -> None:
+    """Invariant 3: the slot's bookers must be free at the new time."""
+    clashing = []
+    for booking in _booked_by_people(slot):
+        # Already held unless they booked between _lock_bookers and the slot lock.
+        lock_booker(booking.booker)
+        try:
+            check_booker_free(booking.booker, starts_at, ends_at, exclude=booking)
+        except BookerOverlap:
+            clashing.append(booking)
+    if clashing:
+        raise errors.BookersNotFree(clashing)
+
+
+def _check_slot_edit(slot: Slot, starts_at: datetime, ends_at: datetime, capacity: int) -> None:
+    if slot.is_cancelled:
+        raise errors.SlotCancelled()
+    check_slot_changeable(slot=slot)
+    _check_times(starts_at, ends_at)
+    if starts_at <= timezone.now():
+        raise errors.SlotStartInPast()
+    _check_event(slot.event, starts_at, ends_at)
+    if capacity < slot.seats_taken:
+        raise errors.CapacityBelowTaken()
+    _refuse_overlaps(slot.host, starts_at, ends_at, exclude=slot)
+    if (starts_at, ends_at) != (slot.starts_at, slot.ends_at):
+        _refuse_booker_clashes(slot, starts_at, ends_at)
+
+
 def update_slot(
     *,
     slot: Slot,
@@ -251,20 +314,17 @@ def update_slot(
     video_url: str = "",
     subject: Subject | None = None,
 ) -> Slot:
-    """Same checks as create_slot; bookers are mailed when the time or place changes."""
+    """Same checks as create_slot, none in the past, and the bookers must be free at a new
+    time; they are mailed when the time or place changes."""
     with transaction.atomic():
+        if (starts_at, ends_at) != (slot.starts_at, slot.ends_at):
+            _lock_bookers(slot)
         slot = (
             Slot.objects.select_for_update(of=("self",))
             .select_related("event__organisation", "host__organisation")
             .get(pk=slot.pk)
         )
-        if slot.is_cancelled:
-            raise errors.SlotCancelled()
-        _check_times(starts_at, ends_at)
-        _check_event(slot.event, starts_at, ends_at)
-        if capacity < slot.seats_taken:
-            raise errors.CapacityBelowTaken()
-        _refuse_overlaps(slot.host, starts_at, ends_at, exclude=slot)
+        _check_slot_edit(slot, starts_at, ends_at, capacity)
         before = (slot.starts_at, slot.ends_at, slot.mode, slot.room, slot.video_url)
         slot.starts_at, slot.ends_at, slot.capacity = starts_at, ends_at, capacity
         slot.mode, slot.room, slot.video_url, slot.subject = mode, room, video_url, subject
@@ -292,15 +352,19 @@ def update_slot(
 
 
 def delete_slot(*, slot: Slot) -> bool:
-    """Delete a slot nobody holds; cancel a booked one and tell its bookers. True if deleted."""
+    """Delete a slot that was never booked. A slot with bookings (of any status) is cancelled
+    instead, so the parents' history keeps it; active bookings are cancelled and their bookers
+    told. Slots of closed events and slots that have begun are refused. True if deleted."""
     with transaction.atomic():
-        slot = Slot.objects.select_for_update().get(pk=slot.pk)
-        if not slot.bookings.filter(status__in=ACTIVE_STATUSES).exists():
+        slot = Slot.objects.select_for_update(of=("self",)).select_related("event").get(pk=slot.pk)
+        check_slot_changeable(slot=slot)
+        if not slot.bookings.exists():
             slot.delete()
             return True
-        slot.status = SlotStatus.CANCELLED
-        slot.save(update_fields=["status"])
-        cancel_slot_bookings(slot=slot)
+        if not slot.is_cancelled:
+            slot.status = SlotStatus.CANCELLED
+            slot.save(update_fields=["status"])
+            cancel_slot_bookings(slot=slot)
     return False
 
 

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -18,10 +17,10 @@ from rendezvous.bookings.access import get_booking_for_user
 from rendezvous.bookings.models import ACTIVE_STATUSES
 from rendezvous.bookings.services import decide_booking
 from rendezvous.lib.errors import DomainError
-from rendezvous.lib.views import report_error, role_required
+from rendezvous.lib.views import report_error, role_required, safe_next
 from rendezvous.scheduling import selectors, services
 from rendezvous.scheduling.access import get_slot_for_user
-from rendezvous.scheduling.forms import PatternForm, SlotCreateForm, SlotForm
+from rendezvous.scheduling.forms import PatternForm, SlotCreateForm, SlotForm, is_plausible_day
 
 staff_only = role_required(Role.TEACHER, Role.ADMIN)
 
@@ -43,6 +42,9 @@ def _parse_calendar(request) -> tuple[str, date]:
     try:
         day = date.fromisoformat(request.GET["date"])
     except (KeyError, ValueError):
+        day = None
+    # Far-off years would overflow the week's arithmetic; nobody plans meetings there.
+    if day is None or not is_plausible_day(day):
         day = _default_day(request.user)
     return view, day
 
@@ -72,10 +74,7 @@ def teacher_calendar(request):
 
 
 def _back(request, fallback: str):
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
-    return redirect(fallback)
+    return redirect(safe_next(request, fallback))
 
 
 @require_POST
@@ -161,19 +160,46 @@ def slot_edit(request, pk: int):
     return render(request, "scheduling/slot_form.html", {"form": form, "slot": slot})
 
 
+def _deleted_message(deleted: bool, told: bool) -> str:
+    if deleted:
+        return _("The slot has been deleted.")
+    if told:
+        return _("The slot has been cancelled and its bookers told.")
+    return _("The slot has been cancelled; it stays in the appointment history.")
+
+
+def _delete(request, slot):
+    day = timezone.localdate(slot.starts_at)
+    told = slot.bookings.filter(status__in=ACTIVE_STATUSES).exists()
+    try:
+        deleted = services.delete_slot(slot=slot)
+    except DomainError as error:
+        report_error(request, error)
+    else:
+        messages.success(request, _deleted_message(deleted, told))
+    return redirect(calendar_url(day))
+
+
 @staff_only
 def slot_delete(request, pk: int):
     slot = get_slot_for_user(request.user, pk, write=True)
-    active = slot.bookings.filter(status__in=ACTIVE_STATUSES).select_related("booker", "pupil")
     if request.method == "POST":
-        day = timezone.localdate(slot.starts_at)
-        deleted = services.delete_slot(slot=slot)
-        if deleted:
-            messages.success(request, _("The slot has been deleted."))
-        else:
-            messages.success(request, _("The slot has been cancelled and its bookers told."))
-        return redirect(calendar_url(day))
-    return render(request, "scheduling/slot_delete.html", {"slot": slot, "bookings": active})
+        return _delete(request, slot)
+    try:
+        services.check_slot_changeable(slot=slot)
+    except DomainError as error:
+        refusal = error.message
+    else:
+        refusal = None
+    context = {
+        "slot": slot,
+        "bookings": slot.bookings.filter(status__in=ACTIVE_STATUSES).select_related(
+            "booker", "pupil"
+        ),
+        "has_history": slot.bookings.exists(),
+        "refusal": refusal,
+    }
+    return render(request, "scheduling/slot_delete.html", context)
 
 
 def _generate(request, form):

@@ -18,18 +18,6 @@ class DepartmentHasClasses(Conflict):
         super().__init__(message, details={"classes": count})
 
 
-class HasAppointments(Conflict):
-    code = "has_appointments"
-
-    def __init__(self, *, count: int):
-        message = ngettext_lazy(
-            "There is still %(count)d active appointment for this. Cancel it first.",
-            "There are still %(count)d active appointments for this. Cancel them first.",
-            "count",
-        ) % {"count": count}
-        super().__init__(message, details={"appointments": count})
-
-
 class NameTaken(Conflict):
     code = "name_taken"
     message = _("This name is already used in your organisation.")
@@ -48,11 +36,6 @@ class NotInOrganisation(DomainError):
 class NotATeacher(DomainError):
     code = "not_a_teacher"
     message = _("Only teachers can be chosen as class or subject teachers.")
-
-
-class NotAParent(DomainError):
-    code = "not_a_parent"
-    message = _("Only parent accounts can be linked to pupils.")
 
 
 class RosterRejected(DomainError):

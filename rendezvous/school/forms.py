@@ -4,7 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from rendezvous.accounts.models import STAFF_ROLES, Role, User
+from rendezvous.accounts.models import STAFF_ROLES, User
+from rendezvous.accounts.selectors import parents_of
 from rendezvous.organisations.models import Organisation
 from rendezvous.school.models import Department, Pupil, SchoolClass
 
@@ -26,12 +27,6 @@ def teachers_of(organisation: Organisation):
     return User.objects.filter(
         organisation=organisation, role__in=STAFF_ROLES, is_active=True
     ).order_by("last_name", "first_name")
-
-
-def parents_of(organisation: Organisation):
-    return User.objects.filter(organisation=organisation, role=Role.PARENT).order_by(
-        "last_name", "first_name"
-    )
 
 
 class DepartmentForm(forms.Form):

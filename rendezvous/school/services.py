@@ -8,14 +8,18 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
+from rendezvous.accounts.errors import NotAParent
 from rendezvous.accounts.models import STAFF_ROLES, Role, User
+from rendezvous.bookings.errors import HasAppointments
 from rendezvous.bookings.models import ACTIVE_STATUSES, Booking
 from rendezvous.organisations.models import Organisation
 from rendezvous.school import errors
 from rendezvous.school.models import Department, Guardianship, Pupil, SchoolClass
 
 IMPORTED_DEPARTMENT = _("Imported classes")
+ONLY_PARENTS_LINKED = _("Only parent accounts can be linked to pupils.")
 
 
 def _check_same_organisation(organisation: Organisation, *rows) -> None:
@@ -35,7 +39,7 @@ def _check_parents(organisation: Organisation, parents: Iterable[User]) -> list[
     parents = list(parents)
     _check_same_organisation(organisation, *parents)
     if any(parent.role != Role.PARENT for parent in parents):
-        raise errors.NotAParent()
+        raise NotAParent(ONLY_PARENTS_LINKED)
     return parents
 
 
@@ -50,7 +54,25 @@ def _check_name_free(rows, name: str, *, exclude=None) -> None:
 def _check_no_appointments(pupils) -> None:
     count = Booking.objects.filter(pupil__in=pupils, status__in=ACTIVE_STATUSES).count()
     if count:
-        raise errors.HasAppointments(count=count)
+        raise HasAppointments(count=count)
+
+
+def _check_no_shared_appointments(links: Iterable[tuple[Pupil, User]]) -> None:
+    """A parent keeps a child's appointments only while they are the child's parent, so a link
+    with active appointments booked through it stays until those are cancelled."""
+    for pupil, parent in links:
+        count = Booking.objects.filter(
+            pupil=pupil, booker=parent, status__in=ACTIVE_STATUSES
+        ).count()
+        if count:
+            message = ngettext_lazy(
+                "%(parent)s still has %(count)d active appointment for %(pupil)s. "
+                "Cancel it before unlinking them.",
+                "%(parent)s still has %(count)d active appointments for %(pupil)s. "
+                "Cancel them before unlinking them.",
+                "count",
+            ) % {"count": count, "parent": str(parent), "pupil": str(pupil)}
+            raise HasAppointments(message, count=count)
 
 
 @transaction.atomic
@@ -176,7 +198,10 @@ def update_pupil(
     """Change a pupil; `parents`, when given, replaces the linked parents."""
     _check_same_organisation(pupil.organisation, school_class)
     if parents is not None:
-        pupil.parents.set(_check_parents(pupil.organisation, parents))
+        parents = _check_parents(pupil.organisation, parents)
+        gone = pupil.parents.exclude(pk__in=[parent.pk for parent in parents])
+        _check_no_shared_appointments((pupil, parent) for parent in gone)
+        pupil.parents.set(parents)
     pupil.school_class, pupil.first_name, pupil.last_name = school_class, first_name, last_name
     pupil.save(update_fields=["school_class", "first_name", "last_name"])
     return pupil
@@ -197,6 +222,8 @@ def link_parent(*, pupil: Pupil, parent: User) -> Guardianship:
 
 @transaction.atomic
 def unlink_parent(*, pupil: Pupil, parent: User) -> None:
+    """Refused while the parent has active appointments for the child (they would keep them)."""
+    _check_no_shared_appointments([(pupil, parent)])
     Guardianship.objects.filter(pupil=pupil, parent=parent).delete()
 
 
@@ -261,7 +288,10 @@ def update_parent(
     email = User.objects.normalize_email(email.strip())
     _check_parent_email_free(organisation, email, exclude=parent)
     if children is not None:
-        parent.children.set(_check_children(organisation, children))
+        children = _check_children(organisation, children)
+        gone = parent.children.exclude(pk__in=[child.pk for child in children])
+        _check_no_shared_appointments((child, parent) for child in gone)
+        parent.children.set(children)
     parent.first_name, parent.last_name = first_name, last_name
     parent.email, parent.language = email, language
     parent.save(update_fields=["first_name", "last_name", "email", "language"])
@@ -273,5 +303,5 @@ def delete_parent(*, parent: User) -> None:
     _check_parents(parent.organisation, [parent])
     count = Booking.objects.filter(booker=parent, status__in=ACTIVE_STATUSES).count()
     if count:
-        raise errors.HasAppointments(count=count)
+        raise HasAppointments(count=count)
     parent.delete()

@@ -12,6 +12,7 @@ from rendezvous.accounts.services import (
     update_staff_user,
 )
 from rendezvous.accounts.tests.factories import UserFactory
+from rendezvous.bookings.errors import HasAppointments
 from rendezvous.bookings.tests.factories import BookingFactory
 from rendezvous.notifications.models import OutgoingEmail
 
@@ -154,7 +155,7 @@ def test_a_teacher_with_appointments_is_deactivated_not_deleted(
     admin, teacher, slot, parent, pupil
 ):
     BookingFactory(slot=slot, booker=parent, pupil=pupil)
-    with pytest.raises(errors.HasAppointments):
+    with pytest.raises(HasAppointments):
         delete_staff_user(user=teacher, acting_user=admin)
     deactivate_staff_user(user=teacher, acting_user=admin)
     teacher.refresh_from_db()

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.html import escape
 from icalendar import Calendar
 
@@ -13,8 +13,9 @@ from rendezvous.accounts.tests.factories import UserFactory
 from rendezvous.bookings.models import Booking, BookingStatus
 from rendezvous.bookings.services import book_slot
 from rendezvous.notifications.models import OutgoingEmail
-from rendezvous.scheduling.models import Phase
+from rendezvous.scheduling.models import Phase, SlotStatus
 from rendezvous.scheduling.tests.factories import EventFactory, SlotFactory
+from rendezvous.school.models import Guardianship
 from rendezvous.school.tests.factories import GuardianshipFactory, PupilFactory, SchoolClassFactory
 
 HOME = reverse("bookings:parent-home")
@@ -293,13 +294,21 @@ def test_moving_with_a_bad_slot_never_500(parent_client, parent, pupil, slot, va
 
 
 @pytest.mark.django_db
-def test_moving_to_a_slot_of_another_teacher_gets_a_message(
-    parent_client, parent, pupil, subject_teacher, slot, make_slot
+def test_a_parent_moves_only_to_the_same_teachers_slots_in_the_same_event(
+    parent_client, organisation, parent, pupil, school_class, teacher, subject_teacher, slot
 ):
     booking = book_slot(booker=parent, slot=slot, pupil=pupil)
     url = reverse("bookings:parent-booking-move", args=[booking.pk])
-    other = make_slot(host=subject_teacher, minutes=60)
-    response = parent_client.post(url, {"slot": other.pk}, follow=True)
+    elsewhere = EventFactory(organisation=organisation)
+    elsewhere.classes.add(school_class)
+    other_teachers = SlotFactory(organisation=organisation, host=subject_teacher, event=slot.event)
+    other_events = SlotFactory(organisation=organisation, host=teacher, event=elsewhere)
+    for other in (other_teachers, other_events):
+        assert parent_client.post(url, {"slot": other.pk}).status_code == 404
+    closed = SlotFactory(
+        organisation=organisation, host=teacher, event=slot.event, status=SlotStatus.CANCELLED
+    )
+    response = parent_client.post(url, {"slot": closed.pk}, follow=True)
     assert any("can no longer be booked" in m for m in page_messages(response))
     booking.refresh_from_db()
     assert booking.slot == slot
@@ -411,3 +420,56 @@ def test_other_parent_sees_only_their_own_appointments(client, other_parent, boo
     client.force_login(other_parent)
     html = client.get(APPOINTMENTS).content.decode()
     assert booking.host.full_name not in html
+
+
+@pytest.mark.django_db
+def test_the_other_parent_is_told_who_booked_and_not_sent_to_their_own_list(
+    client, parent, co_parent, pupil, slot
+):
+    parent.first_name, parent.last_name = "Eva", "Schmidt"
+    parent.save()
+    book_slot(booker=parent, slot=slot, pupil=pupil)
+    client.force_login(co_parent)
+    html = client.get(HOME).content.decode()
+    assert "Booked by Eva Schmidt" in html
+    assert "Change or cancel it in your appointments" not in html
+    client.force_login(parent)
+    html = client.get(HOME).content.decode()
+    assert "Change or cancel it in your appointments" in html
+    assert "Booked by" not in html
+
+
+@pytest.mark.django_db
+def test_the_booked_date_follows_the_language_not_german_order(
+    parent_client, organisation, parent, pupil, slot
+):
+    book_slot(booker=parent, slot=slot, pupil=pupil)
+    start = slot.starts_at.astimezone(organisation.tz)
+    with translation.override("en"):
+        english = formats.date_format(start, "SHORT_DATE_FORMAT")
+    html = parent_client.get(HOME).content.decode()
+    assert english in html
+    assert f"{start.day}.{start.month}." not in html
+
+
+@pytest.fixture
+def former_guardian(parent, pupil, slot):
+    """The parent booked for the child, then stopped being the child's parent."""
+    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
+    Guardianship.objects.filter(pupil=pupil, parent=parent).delete()
+    return booking
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_former_guardian_gets_404_on_the_childs_booking(parent_client, former_guardian, method):
+    for url in booking_urls(former_guardian):
+        assert getattr(parent_client, method)(url).status_code == 404, url
+    former_guardian.refresh_from_db()
+    assert former_guardian.status == BookingStatus.PENDING
+
+
+@pytest.mark.django_db
+def test_a_former_guardian_no_longer_lists_the_childs_booking(parent_client, former_guardian):
+    html = parent_client.get(APPOINTMENTS).content.decode()
+    assert former_guardian.host.full_name not in html

@@ -10,7 +10,7 @@ from django.utils import timezone
 from rendezvous.bookings.models import Booking, BookingStatus
 from rendezvous.bookings.services import book_slot, decide_booking
 from rendezvous.notifications.models import OutgoingEmail
-from rendezvous.scheduling.models import Phase
+from rendezvous.scheduling.models import Phase, SlotStatus
 from rendezvous.scheduling.tests.factories import EventFactory, SlotFactory
 from rendezvous.school.tests.factories import GuardianshipFactory, PupilFactory, SchoolClassFactory
 
@@ -175,12 +175,18 @@ def test_a_bad_move_never_500s(admin_client, booking, slot, value):
 
 
 @pytest.mark.django_db
-def test_moving_to_another_teachers_slot_gets_a_message(
-    admin_client, organisation, event, other_teacher, booking, slot
+def test_the_office_moves_only_to_the_same_teachers_slots_in_the_same_event(
+    admin_client, organisation, event, teacher, other_teacher, booking, slot
 ):
     url = reverse("office:appointment-move", args=[booking.pk])
-    other = slot_at(organisation, other_teacher, event, 300)
-    response = admin_client.post(url, {"slot": other.pk}, follow=True)
+    other_teachers = slot_at(organisation, other_teacher, event, 300)
+    other_events = slot_at(organisation, teacher, EventFactory(organisation=organisation), 300)
+    for other in (other_teachers, other_events):
+        assert admin_client.post(url, {"slot": other.pk}).status_code == 404
+    closed = slot_at(organisation, teacher, event, 400)
+    closed.status = SlotStatus.CANCELLED
+    closed.save()
+    response = admin_client.post(url, {"slot": closed.pk}, follow=True)
     assert any("can no longer be booked" in str(m) for m in response.context["messages"])
     booking.refresh_from_db()
     assert booking.slot == slot

@@ -2,21 +2,21 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from rendezvous.accounts.models import Role
 from rendezvous.bookings.access import get_booking_for_user
-from rendezvous.bookings.forms import AppointmentFilterForm, MoveForm
+from rendezvous.bookings.forms import AppointmentFilterForm
 from rendezvous.bookings.selectors import bookings_for_office, by_day, free_slots_for_move
-from rendezvous.bookings.services import cancel_booking, move_booking
+from rendezvous.bookings.services import cancel_booking
+from rendezvous.bookings.views import move_from_post
 from rendezvous.lib.errors import DomainError
-from rendezvous.lib.views import report_error, role_required
-from rendezvous.scheduling.models import Event, Phase, Slot
+from rendezvous.lib.views import report_error, role_required, safe_next
+from rendezvous.scheduling.models import Event, Phase
 
 PAGE_SIZE = 50
 
@@ -26,12 +26,7 @@ def _default_event(events):
 
 
 def _list_url(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, request.is_secure()
-    ):
-        return target
-    return reverse("office:appointments")
+    return safe_next(request, "office:appointments")
 
 
 @role_required(Role.ADMIN)
@@ -80,19 +75,7 @@ def _move_page(request, booking):
 
 
 def _move(request, booking):
-    form = MoveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Please choose a time from the list."))
-        return _move_page(request, booking)
-    to_slot = Slot.objects.filter(
-        pk=form.cleaned_data["slot"], organisation_id=request.user.organisation_id
-    ).first()
-    if to_slot is None:
-        raise Http404
-    try:
-        move_booking(booking=booking, to_slot=to_slot, actor=request.user)
-    except DomainError as error:
-        report_error(request, error)
+    if move_from_post(request, booking) is None:
         return _move_page(request, booking)
     messages.success(request, _("The appointment has been moved and the parent told."))
     return redirect(_list_url(request))

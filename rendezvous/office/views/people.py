@@ -143,7 +143,8 @@ def parent_credentials_send(request):
     """Answers with the letters: their passwords exist nowhere else, so no redirect."""
     form = SendCredentialsForm(request.POST, organisation=request.user.organisation)
     if not form.is_valid():
-        for error in form.non_field_errors() or [_("Choose the parents first.")]:
+        errors = [*form.non_field_errors(), *form.errors.get("parents", [])]
+        for error in errors or [_("Choose the parents first.")]:
             messages.error(request, error)
         return redirect("office:parent-credentials")
     parents = _parents_to_send(request, form)

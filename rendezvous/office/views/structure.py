@@ -11,8 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rendezvous.accounts.access import get_user_for_user
 from rendezvous.accounts.models import STAFF_ROLES, Role, User
+from rendezvous.accounts.selectors import parents_of
 from rendezvous.lib.errors import DomainError
-from rendezvous.lib.views import report_error, role_required
+from rendezvous.lib.views import parse_id, report_error, role_required
 from rendezvous.school import services
 from rendezvous.school.access import (
     classes_visible_to,
@@ -337,36 +338,36 @@ def pupil_parent_link(request, pk: int):
 def pupil_parent_unlink(request, pk: int, parent_pk: int):
     pupil = get_pupil_for_user(request.user, pk, write=True)
     parent = get_user_for_user(request.user, parent_pk, write=True, roles=[Role.PARENT])
-    services.unlink_parent(pupil=pupil, parent=parent)
-    messages.success(
-        request,
-        _("%(parent)s is no longer linked to %(pupil)s.") % {"parent": parent, "pupil": pupil},
-    )
+    try:
+        services.unlink_parent(pupil=pupil, parent=parent)
+    except DomainError as error:
+        report_error(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(parent)s is no longer linked to %(pupil)s.") % {"parent": parent, "pupil": pupil},
+        )
     return redirect("office:pupil-edit", pk=pupil.pk)
 
 
 @role_required(Role.ADMIN)
 def parents(request):
     search = request.GET.get("q", "").strip()[:100]
-    rows = User.objects.filter(
-        organisation_id=request.user.organisation_id, role=Role.PARENT
-    ).prefetch_related("children__school_class")
+    rows = parents_of(request.user.organisation).prefetch_related("children__school_class")
     for word in search.split():
         rows = rows.filter(
             Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
         )
-    page = Paginator(rows.order_by("last_name", "first_name", "pk"), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "office/parent_list.html", {"page": page, "q": search})
 
 
 def _chosen_child(request):
     """The child a "new parent" link came from, if the admin may see it."""
-    pupil_id = request.GET.get("pupil", "")
-    if not pupil_id.isdigit():
+    pupil_id = parse_id(request.GET.get("pupil"))
+    if pupil_id is None:
         return None
-    return pupils_visible_to(request.user).filter(pk=int(pupil_id)).first()
+    return pupils_visible_to(request.user).filter(pk=pupil_id).first()
 
 
 @GET_POST

@@ -1,18 +1,19 @@
 from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 
-from rendezvous.bookings.models import BookingStatus
-from rendezvous.bookings.services import book_slot
+from rendezvous.bookings.models import Booking, BookingStatus
+from rendezvous.bookings.services import book_slot, cancel_booking, decide_booking
 from rendezvous.lib.errors import NotAllowed
 from rendezvous.notifications.models import OutgoingEmail
 from rendezvous.organisations.tests.factories import OrganisationFactory
 from rendezvous.scheduling import errors, services
-from rendezvous.scheduling.models import Phase, Slot, SlotStatus
+from rendezvous.scheduling.models import Event, Phase, Slot, SlotStatus
 from rendezvous.scheduling.services import SlotPattern
 from rendezvous.scheduling.tests.factories import EventFactory, SlotFactory
-from rendezvous.scheduling.tests.helpers import EVENING, at, fixed_event
+from rendezvous.scheduling.tests.helpers import EVENING, NOW, at, fixed_event
 
 pytestmark = pytest.mark.django_db
 
@@ -307,3 +308,107 @@ def test_slot_factory_still_builds_rows(organisation):
     # Guard for the helpers above: the factory's event-less slots bypass the service.
     assert SlotFactory(organisation=organisation).event is None
     assert EventFactory(organisation=organisation).phase == Phase.OPEN
+
+
+@pytest.fixture
+def two_appointments(parent, pupil, teacher, other_teacher, school_class, slot):
+    """The parent holds the teacher's 10:00 slot and other_teacher's 10:30 slot."""
+    school_class.class_teachers.add(other_teacher)
+    later = services.create_slot(
+        host=other_teacher,
+        event=slot.event,
+        starts_at=at(EVENING, "10:30"),
+        ends_at=at(EVENING, "10:40"),
+    )
+    book_slot(booker=parent, slot=slot, pupil=pupil)
+    book_slot(booker=parent, slot=later, pupil=pupil)
+    return slot, later
+
+
+def test_a_booked_slot_cannot_move_onto_its_bookers_other_appointment(parent, two_appointments):
+    slot, later = two_appointments
+    with pytest.raises(errors.BookersNotFree) as refused:
+        edit(slot, starts_at=at(EVENING, "10:25"), ends_at=at(EVENING, "10:35"))
+    assert parent.full_name in str(refused.value.message)
+    assert refused.value.details["bookers"] == [parent.pk]
+    slot.refresh_from_db()
+    assert slot.starts_at == at(EVENING, "10:00")
+    assert not OutgoingEmail.objects.filter(template="booking_moved").exists()
+    # Right up to the other appointment is fine.
+    edit(slot, starts_at=at(EVENING, "10:20"), ends_at=later.starts_at)
+    slot.refresh_from_db()
+    assert slot.starts_at == at(EVENING, "10:20")
+
+
+def test_a_slot_cannot_move_into_the_past(teacher, organisation):
+    today = NOW.date()
+    running = EventFactory(organisation=organisation, starts_on=today, ends_on=EVENING)
+    slot = services.create_slot(
+        host=teacher, event=running, starts_at=at(EVENING, "16:00"), ends_at=at(EVENING, "16:10")
+    )
+    with pytest.raises(errors.SlotStartInPast):
+        edit(slot, starts_at=at(today, "08:00"), ends_at=at(today, "08:10"))
+    slot.refresh_from_db()
+    assert slot.starts_at == at(EVENING, "16:00")
+
+
+def test_a_slot_without_event_cannot_move_into_the_past_either(teacher):
+    slot = services.create_slot(
+        host=teacher, event=None, starts_at=at(EVENING, "16:00"), ends_at=at(EVENING, "16:10")
+    )
+    yesterday = NOW.date() - timedelta(days=1)
+    with pytest.raises(errors.SlotStartInPast):
+        edit(slot, starts_at=at(yesterday, "16:00"), ends_at=at(yesterday, "16:10"))
+
+
+def test_a_slot_that_has_begun_can_no_longer_be_edited(slot):
+    with (
+        time_machine.travel(slot.starts_at + timedelta(minutes=1), tick=False),
+        pytest.raises(errors.SlotInPast),
+    ):
+        edit(slot, room="B 2")
+    slot.refresh_from_db()
+    assert slot.room == ""
+
+
+@pytest.mark.parametrize("phase", [Phase.CLOSED, Phase.ARCHIVED])
+def test_a_slot_of_a_closed_event_cannot_be_deleted(slot, phase):
+    Event.objects.filter(pk=slot.event_id).update(phase=phase)
+    with pytest.raises(errors.EventNotOpenForSlots) as refused:
+        services.delete_slot(slot=slot)
+    assert refused.value.message == errors.EventNotOpenForSlots.message
+    assert Slot.objects.filter(pk=slot.pk, status=SlotStatus.OPEN).exists()
+
+
+def test_a_slot_in_the_past_cannot_be_deleted(slot):
+    with (
+        time_machine.travel(slot.starts_at + timedelta(minutes=1), tick=False),
+        pytest.raises(errors.SlotInPast),
+    ):
+        services.delete_slot(slot=slot)
+    assert Slot.objects.filter(pk=slot.pk, status=SlotStatus.OPEN).exists()
+
+
+@pytest.mark.parametrize("decision", ["cancel", "reject"])
+def test_a_slot_with_past_bookings_is_cancelled_not_deleted(
+    parent, pupil, teacher, slot, decision
+):
+    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
+    if decision == "cancel":
+        cancel_booking(booking=booking, actor=parent)
+    else:
+        decide_booking(booking=booking, confirm=False)
+    mails = OutgoingEmail.objects.count()
+    assert services.delete_slot(slot=slot) is False
+    slot.refresh_from_db()
+    assert slot.status == SlotStatus.CANCELLED
+    assert Booking.objects.filter(pk=booking.pk, slot=slot).exists()
+    assert OutgoingEmail.objects.count() == mails
+
+
+def test_deleting_a_cancelled_slot_with_history_keeps_it(parent, pupil, slot):
+    book_slot(booker=parent, slot=slot, pupil=pupil)
+    services.delete_slot(slot=slot)
+    assert services.delete_slot(slot=slot) is False
+    assert Slot.objects.filter(pk=slot.pk, status=SlotStatus.CANCELLED).exists()
+    assert OutgoingEmail.objects.filter(template="booking_cancelled").count() == 1

@@ -1,14 +1,18 @@
 import html
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from rendezvous.bookings.models import BookingStatus
-from rendezvous.bookings.services import book_slot
+from rendezvous.bookings.services import book_slot, cancel_booking
 from rendezvous.notifications.models import OutgoingEmail
 from rendezvous.scheduling import services
-from rendezvous.scheduling.models import Slot, SlotStatus
+from rendezvous.scheduling.models import Event, Phase, Slot, SlotStatus
+from rendezvous.scheduling.tests.factories import EventFactory
 from rendezvous.scheduling.tests.helpers import EVENING, at
 
 pytestmark = pytest.mark.django_db
@@ -405,3 +409,75 @@ def test_the_preview_carries_the_pattern_to_the_confirm_button(client, teacher, 
     assert "weekdays" in posted and "fixed_breaks" in posted
     client.post(reverse("scheduling:slot-generate"), {**posted, "confirm": "1"})
     assert Slot.objects.filter(host=teacher).count() == 4
+
+
+def test_moving_a_booked_slot_onto_the_parents_other_appointment_names_the_parent(
+    client, teacher, other_teacher, school_class, parent, pupil, booking
+):
+    school_class.class_teachers.add(other_teacher)
+    later = services.create_slot(
+        host=other_teacher,
+        event=booking.event,
+        starts_at=at(EVENING, "10:30"),
+        ends_at=at(EVENING, "10:40"),
+    )
+    book_slot(booker=parent, slot=later, pupil=pupil)
+    client.force_login(teacher)
+    r = client.post(
+        reverse("scheduling:slot-edit", args=[booking.slot_id]),
+        slot_form(booking.event, start="10:30", end="10:40"),
+    )
+    assert r.status_code == 200
+    assert parent.full_name in html.unescape(r.content.decode())
+    assert Slot.objects.get(pk=booking.slot_id).starts_at == at(EVENING, "10:00")
+
+
+def test_an_edit_into_the_past_gets_a_form_error(client, teacher, organisation):
+    today = timezone.localdate()
+    running = EventFactory(organisation=organisation, starts_on=today, ends_on=EVENING)
+    slot = services.create_slot(
+        host=teacher, event=running, starts_at=at(EVENING, "16:00"), ends_at=at(EVENING, "16:10")
+    )
+    client.force_login(teacher)
+    r = client.post(
+        reverse("scheduling:slot-edit", args=[slot.pk]),
+        slot_form(running, date=today.isoformat(), start="06:00", end="06:10"),
+    )
+    assert r.status_code == 200
+    assert "cannot start in the past" in r.content.decode()
+    assert Slot.objects.get(pk=slot.pk).starts_at == at(EVENING, "16:00")
+
+
+@pytest.mark.parametrize("phase", [Phase.CLOSED, Phase.ARCHIVED])
+def test_a_slot_of_a_closed_event_is_not_deleted_and_the_teacher_told_why(
+    client, teacher, slot, phase
+):
+    Event.objects.filter(pk=slot.event_id).update(phase=phase)
+    client.force_login(teacher)
+    url = reverse("scheduling:slot-delete", args=[slot.pk])
+    page = client.get(url).content.decode()
+    assert "This event is closed" in page and "Delete the slot" not in page
+    r = client.post(url, follow=True)
+    assert r.status_code == 200
+    assert "This event is closed" in r.content.decode()
+    assert Slot.objects.filter(pk=slot.pk, status=SlotStatus.OPEN).exists()
+
+
+def test_a_slot_that_has_begun_is_not_deleted(client, teacher, slot):
+    client.force_login(teacher)
+    with time_machine.travel(slot.starts_at + timedelta(minutes=5), tick=False):
+        r = client.post(reverse("scheduling:slot-delete", args=[slot.pk]), follow=True)
+    assert "already begun" in r.content.decode()
+    assert Slot.objects.filter(pk=slot.pk, status=SlotStatus.OPEN).exists()
+
+
+def test_a_slot_with_a_cancelled_booking_is_cancelled_and_stays_in_the_history(
+    client, teacher, parent, booking
+):
+    cancel_booking(booking=booking, actor=parent)
+    client.force_login(teacher)
+    url = reverse("scheduling:slot-delete", args=[booking.slot_id])
+    assert "will be cancelled" in client.get(url).content.decode()
+    client.post(url)
+    booking.refresh_from_db()
+    assert booking.slot.status == SlotStatus.CANCELLED

@@ -1,8 +1,11 @@
 import pytest
 from django.utils import translation
 
+from rendezvous.accounts.errors import NotAParent
 from rendezvous.accounts.models import Role
 from rendezvous.accounts.tests.factories import ParentFactory, UserFactory
+from rendezvous.bookings.errors import HasAppointments
+from rendezvous.bookings.models import BookingStatus
 from rendezvous.bookings.tests.factories import BookingFactory
 from rendezvous.school import errors, services
 from rendezvous.school.models import Department, Guardianship, Pupil, SchoolClass
@@ -106,7 +109,7 @@ def test_a_class_is_deleted_with_its_pupils(school_class, pupil):
 @pytest.mark.django_db
 def test_a_class_with_appointments_is_not_deleted(school_class, pupil, slot, parent):
     BookingFactory(slot=slot, pupil=pupil, booker=parent)
-    with pytest.raises(errors.HasAppointments):
+    with pytest.raises(HasAppointments):
         services.delete_class(school_class=school_class)
     assert SchoolClass.objects.filter(pk=school_class.pk).exists()
 
@@ -139,7 +142,7 @@ def test_a_child_may_have_several_parents(pupil, parent, other_parent):
 
 @pytest.mark.django_db
 def test_only_parents_are_linked(pupil, teacher):
-    with pytest.raises(errors.NotAParent):
+    with pytest.raises(NotAParent):
         services.link_parent(pupil=pupil, parent=teacher)
     assert not Guardianship.objects.filter(parent=teacher).exists()
 
@@ -200,7 +203,7 @@ def test_update_parent_replaces_the_children(parent, pupil, other_pupil):
 
 @pytest.mark.django_db
 def test_update_parent_refuses_staff(teacher):
-    with pytest.raises(errors.NotAParent):
+    with pytest.raises(NotAParent):
         services.update_parent(
             parent=teacher, first_name="A", last_name="B", email="", language="de"
         )
@@ -238,7 +241,7 @@ def test_a_pupil_cannot_join_another_organisations_class(pupil, outsider):
 @pytest.mark.django_db
 def test_a_parent_with_appointments_is_not_deleted(parent, pupil, slot):
     BookingFactory(slot=slot, pupil=pupil, booker=parent)
-    with pytest.raises(errors.HasAppointments):
+    with pytest.raises(HasAppointments):
         services.delete_parent(parent=parent)
 
 
@@ -252,3 +255,51 @@ def test_staff_may_be_admins_teaching_a_class(organisation, department):
         class_teachers=[admin_teacher],
     )
     assert list(school_class.class_teachers.all()) == [admin_teacher]
+
+
+@pytest.mark.django_db
+def test_a_parent_is_unlinked_only_once_their_appointments_for_the_child_are_over(
+    parent, pupil, slot
+):
+    booking = BookingFactory(slot=slot, pupil=pupil, booker=parent)
+    with translation.override("en"), pytest.raises(HasAppointments) as caught:
+        services.unlink_parent(pupil=pupil, parent=parent)
+    assert str(caught.value.message) == (
+        f"{parent} still has 1 active appointment for {pupil}. Cancel it before unlinking them."
+    )
+    assert Guardianship.objects.filter(pupil=pupil, parent=parent).exists()
+    booking.status = BookingStatus.CANCELLED
+    booking.save()
+    services.unlink_parent(pupil=pupil, parent=parent)
+    assert not Guardianship.objects.filter(pupil=pupil, parent=parent).exists()
+
+
+@pytest.mark.django_db
+def test_replacing_a_pupils_parents_keeps_one_with_appointments(pupil, parent, other_parent, slot):
+    BookingFactory(slot=slot, pupil=pupil, booker=parent)
+    with pytest.raises(HasAppointments):
+        services.update_pupil(
+            pupil=pupil,
+            school_class=pupil.school_class,
+            first_name=pupil.first_name,
+            last_name=pupil.last_name,
+            parents=[other_parent],
+        )
+    assert list(pupil.parents.all()) == [parent]
+
+
+@pytest.mark.django_db
+def test_replacing_a_parents_children_keeps_one_with_appointments(
+    parent, pupil, other_pupil, slot
+):
+    BookingFactory(slot=slot, pupil=pupil, booker=parent)
+    with pytest.raises(HasAppointments):
+        services.update_parent(
+            parent=parent,
+            first_name=parent.first_name,
+            last_name=parent.last_name,
+            email=parent.email,
+            language=parent.language,
+            children=[other_pupil],
+        )
+    assert list(parent.children.all()) == [pupil]
