@@ -219,6 +219,8 @@ def create_slot(
     with transaction.atomic():
         _check_host(host, event)
         _check_times(starts_at, ends_at)
+        if starts_at <= timezone.now():
+            raise errors.SlotStartInPast()
         _check_event(event, starts_at, ends_at)
         _refuse_overlaps(host, starts_at, ends_at)
         try:
@@ -469,6 +471,8 @@ def generate_slots(*, host: User, event: Event | None, pattern: SlotPattern) -> 
             raise _overlap_error(host, preview)
         if not preview.creatable:
             raise errors.PatternEmpty()
+        if min(c.starts_at for c in preview.creatable) <= timezone.now():
+            raise errors.SlotStartInPast()
         try:
             with transaction.atomic():
                 return Slot.objects.bulk_create(

@@ -412,3 +412,26 @@ def test_deleting_a_cancelled_slot_with_history_keeps_it(parent, pupil, slot):
     assert services.delete_slot(slot=slot) is False
     assert Slot.objects.filter(pk=slot.pk, status=SlotStatus.CANCELLED).exists()
     assert OutgoingEmail.objects.filter(template="booking_cancelled").count() == 1
+
+
+def test_a_new_slot_cannot_start_in_the_past(teacher, evening):
+    with (
+        time_machine.travel(at(EVENING, "16:30"), tick=False),
+        pytest.raises(errors.SlotStartInPast),
+    ):
+        services.create_slot(
+            host=teacher,
+            event=evening,
+            starts_at=at(EVENING, "16:00"),
+            ends_at=at(EVENING, "16:10"),
+        )
+    assert not Slot.objects.exists()
+
+
+def test_a_pattern_reaching_into_the_past_creates_nothing(teacher, evening):
+    with (
+        time_machine.travel(at(EVENING, "16:30"), tick=False),
+        pytest.raises(errors.SlotStartInPast),
+    ):
+        services.generate_slots(host=teacher, event=evening, pattern=evening_pattern())
+    assert not Slot.objects.exists()
