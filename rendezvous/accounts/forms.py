@@ -21,7 +21,14 @@ class LoginForm(AllauthLoginForm):
         self.fields["login"] = forms.CharField(
             label=_("Email or parent code"),
             max_length=254,
-            widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+            widget=forms.TextInput(
+                # The page's hint for parents (templates/account/login.html) describes the field.
+                attrs={
+                    "autocomplete": "username",
+                    "autofocus": True,
+                    "aria-describedby": "login-hint",
+                }
+            ),
         )
         self.fields["password"].help_text = ""  # the page links to the reset form itself
         self.order_fields(["login", "password"])
