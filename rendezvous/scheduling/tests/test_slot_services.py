@@ -282,7 +282,7 @@ def test_the_exclusion_constraint_is_reported_as_an_overlap(monkeypatch, teacher
         calls.append(1)
         return Slot.objects.none() if len(calls) == 1 else real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "find_overlaps", blind_once)
+    monkeypatch.setattr(services.slots, "find_overlaps", blind_once)
     with pytest.raises(errors.SlotOverlap) as refused:
         make_slot(teacher, evening, "16:05", "16:15")
     assert [c["slot"] for c in refused.value.details["clashes"]] == [first.pk]
@@ -298,7 +298,7 @@ def test_the_exclusion_constraint_guards_bulk_creation(monkeypatch, teacher, eve
         calls.append(1)
         return Slot.objects.none() if len(calls) == 1 else real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "find_overlaps", blind_once)
+    monkeypatch.setattr(services.bulk, "find_overlaps", blind_once)
     with pytest.raises(errors.SlotOverlap):
         services.generate_slots(host=teacher, event=evening, pattern=evening_pattern())
     assert Slot.objects.count() == 1

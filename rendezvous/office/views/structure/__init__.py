@@ -1,0 +1,56 @@
+"""The office's pages for the school structure (S1-S3): departments, classes, pupils, parents
+and the roster import. Admins only; another organisation's rows are 404.
+
+One module per part; rendezvous.office.urls.structure reaches every view through this package."""
+
+from rendezvous.office.views.structure.classes import (
+    class_create,
+    class_delete,
+    class_edit,
+    classes,
+)
+from rendezvous.office.views.structure.dashboard import dashboard
+from rendezvous.office.views.structure.departments import (
+    department_create,
+    department_delete,
+    department_edit,
+    departments,
+)
+from rendezvous.office.views.structure.parents import (
+    parent_create,
+    parent_delete,
+    parent_edit,
+    parents,
+)
+from rendezvous.office.views.structure.pupils import (
+    pupil_create,
+    pupil_delete,
+    pupil_edit,
+    pupil_parent_link,
+    pupil_parent_unlink,
+    pupils,
+)
+from rendezvous.office.views.structure.roster import roster_import
+
+__all__ = [
+    "class_create",
+    "class_delete",
+    "class_edit",
+    "classes",
+    "dashboard",
+    "department_create",
+    "department_delete",
+    "department_edit",
+    "departments",
+    "parent_create",
+    "parent_delete",
+    "parent_edit",
+    "parents",
+    "pupil_create",
+    "pupil_delete",
+    "pupil_edit",
+    "pupil_parent_link",
+    "pupil_parent_unlink",
+    "pupils",
+    "roster_import",
+]

@@ -1,0 +1,72 @@
+"""Departments (S1): list, create, edit, delete."""
+
+from django.db.models import Count, Prefetch
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from rendezvous.accounts.models import Role, User
+from rendezvous.lib.views import role_required
+from rendezvous.office.views.structure.pages import GET_POST, _data, _delete_page, _form_page
+from rendezvous.school import services
+from rendezvous.school.access import departments_visible_to, get_department_for_user
+from rendezvous.school.forms import DepartmentForm
+
+
+@role_required(Role.ADMIN)
+def departments(request):
+    rows = (
+        departments_visible_to(request.user)
+        .annotate(class_count=Count("classes", distinct=True))
+        .prefetch_related(Prefetch("teachers", User.objects.order_by("last_name")))
+    )
+    return render(request, "office/department_list.html", {"departments": rows})
+
+
+@GET_POST
+@role_required(Role.ADMIN)
+def department_create(request):
+    organisation = request.user.organisation
+    form = DepartmentForm(_data(request), organisation=organisation)
+    return _form_page(
+        request,
+        form,
+        "office/department_form.html",
+        lambda data: services.create_department(organisation=organisation, **data),
+        _("The department has been created."),
+        "office:departments",
+    )
+
+
+@GET_POST
+@role_required(Role.ADMIN)
+def department_edit(request, pk: int):
+    department = get_department_for_user(request.user, pk, write=True)
+    form = DepartmentForm(
+        _data(request),
+        organisation=department.organisation,
+        initial={"name": department.name, "teachers": department.teachers.all()},
+    )
+    return _form_page(
+        request,
+        form,
+        "office/department_form.html",
+        lambda data: services.update_department(department=department, **data),
+        _("The department has been saved."),
+        "office:departments",
+        department=department,
+    )
+
+
+@GET_POST
+@role_required(Role.ADMIN)
+def department_delete(request, pk: int):
+    department = get_department_for_user(request.user, pk, write=True)
+    return _delete_page(
+        request,
+        "office/department_delete.html",
+        lambda: services.delete_department(department=department),
+        _("The department has been deleted."),
+        "office:departments",
+        department=department,
+        class_count=department.classes.count(),
+    )

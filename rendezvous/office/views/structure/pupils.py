@@ -1,0 +1,152 @@
+"""Pupils (S2): list, create, edit, delete, and the parents linked to a pupil."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rendezvous.accounts.access import get_user_for_user
+from rendezvous.accounts.models import Role, User
+from rendezvous.lib.errors import DomainError
+from rendezvous.lib.views import report_error, role_required
+from rendezvous.office.views.structure.pages import (
+    GET_POST,
+    PER_PAGE,
+    _data,
+    _delete_page,
+    _form_page,
+)
+from rendezvous.school import services
+from rendezvous.school.access import get_pupil_for_user, pupils_visible_to
+from rendezvous.school.forms import LinkParentForm, PupilFilterForm, PupilForm
+
+
+def _parents():
+    return Prefetch("parents", queryset=User.objects.order_by("last_name", "first_name"))
+
+
+def _filtered_pupils(user, form: PupilFilterForm):
+    pupils = pupils_visible_to(user).select_related("school_class").prefetch_related(_parents())
+    if not form.is_valid():
+        return pupils
+    if form.cleaned_data["school_class"]:
+        pupils = pupils.filter(school_class=form.cleaned_data["school_class"])
+    for word in form.cleaned_data["q"].split():
+        pupils = pupils.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    return pupils
+
+
+@role_required(Role.ADMIN)
+def pupils(request):
+    form = PupilFilterForm(request.GET, organisation=request.user.organisation)
+    page = Paginator(_filtered_pupils(request.user, form), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "office/pupil_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@GET_POST
+@role_required(Role.ADMIN)
+def pupil_create(request):
+    organisation = request.user.organisation
+    form = PupilForm(
+        _data(request),
+        organisation=organisation,
+        initial={"school_class": request.GET.get("class")},
+    )
+    return _form_page(
+        request,
+        form,
+        "office/pupil_form.html",
+        lambda data: services.create_pupil(organisation=organisation, **data),
+        _("The pupil has been added. You can now link their parents."),
+        lambda pupil: reverse("office:pupil-edit", args=[pupil.pk]),
+    )
+
+
+@GET_POST
+@role_required(Role.ADMIN)
+def pupil_edit(request, pk: int):
+    pupil = get_pupil_for_user(request.user, pk, write=True)
+    organisation = pupil.organisation
+    form = PupilForm(
+        _data(request),
+        organisation=organisation,
+        initial={
+            "first_name": pupil.first_name,
+            "last_name": pupil.last_name,
+            "school_class": pupil.school_class_id,
+        },
+    )
+    return _form_page(
+        request,
+        form,
+        "office/pupil_form.html",
+        lambda data: services.update_pupil(pupil=pupil, **data),
+        _("The pupil has been saved."),
+        "office:pupils",
+        pupil=pupil,
+        parents=pupil.parents.order_by("last_name", "first_name"),
+        link_form=LinkParentForm(organisation=organisation),
+    )
+
+
+@GET_POST
+@role_required(Role.ADMIN)
+def pupil_delete(request, pk: int):
+    pupil = get_pupil_for_user(request.user, pk, write=True)
+    return _delete_page(
+        request,
+        "office/pupil_delete.html",
+        lambda: services.delete_pupil(pupil=pupil),
+        _("The pupil has been deleted."),
+        "office:pupils",
+        pupil=pupil,
+    )
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def pupil_parent_link(request, pk: int):
+    pupil = get_pupil_for_user(request.user, pk, write=True)
+    form = LinkParentForm(request.POST, organisation=pupil.organisation)
+    if not form.is_valid():
+        messages.error(request, _("Please choose a parent from the list."))
+        return redirect("office:pupil-edit", pk=pupil.pk)
+    parent = form.cleaned_data["parent"]
+    try:
+        services.link_parent(pupil=pupil, parent=parent)
+    except DomainError as error:
+        report_error(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(parent)s is now linked to %(pupil)s.") % {"parent": parent, "pupil": pupil},
+        )
+    return redirect("office:pupil-edit", pk=pupil.pk)
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def pupil_parent_unlink(request, pk: int, parent_pk: int):
+    pupil = get_pupil_for_user(request.user, pk, write=True)
+    parent = get_user_for_user(request.user, parent_pk, write=True, roles=[Role.PARENT])
+    try:
+        services.unlink_parent(pupil=pupil, parent=parent)
+    except DomainError as error:
+        report_error(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(parent)s is no longer linked to %(pupil)s.") % {"parent": parent, "pupil": pupil},
+        )
+    return redirect("office:pupil-edit", pk=pupil.pk)
