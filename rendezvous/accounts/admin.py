@@ -11,11 +11,26 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["email", "login_code", "first_name", "last_name", "role", "organisation"]
     list_filter = ["role", "is_active", "organisation", "language"]
     search_fields = ["email", "first_name", "last_name", "login_code"]
-    readonly_fields = ["last_login", "date_joined", "credentials_sent_at"]
+    readonly_fields = [
+        "last_login",
+        "date_joined",
+        "credentials_sent_at",
+        "credentials_requested_at",
+    ]
     fieldsets = [
         (None, {"fields": ["organisation", "role", "email", "login_code", "password"]}),
         (_("Person"), {"fields": ["first_name", "last_name", "language"]}),
-        (_("Status"), {"fields": ["is_active", "expires_at", "credentials_sent_at"]}),
+        (
+            _("Status"),
+            {
+                "fields": [
+                    "is_active",
+                    "expires_at",
+                    "credentials_sent_at",
+                    "credentials_requested_at",
+                ]
+            },
+        ),
         (_("Django admin"), {"fields": ["is_staff", "is_superuser", "groups"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]

@@ -49,6 +49,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     login_code = models.CharField(_("login code"), max_length=5, blank=True)
     credentials_sent_at = models.DateTimeField(_("credentials sent"), null=True, blank=True)
+    # Set by the office's button; cleared by the worker's send_requested_credentials.
+    credentials_requested_at = models.DateTimeField(
+        _("credentials requested"), null=True, blank=True
+    )
     expires_at = models.DateTimeField(_("account expires"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("may use the Django admin"), default=False)

@@ -3,6 +3,7 @@
 Each runs in one transaction and queues its emails inside it.
 """
 
+import logging
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from rendezvous.accounts import errors
 from rendezvous.accounts.models import STAFF_ROLES, Role, User
 from rendezvous.bookings.errors import HasAppointments
 from rendezvous.bookings.models import ACTIVE_STATUSES
-from rendezvous.lib.errors import NotAllowed
+from rendezvous.lib.errors import DomainError, NotAllowed
 from rendezvous.notifications.services import queue_email
 from rendezvous.organisations.models import Organisation
 from rendezvous.scheduling.models import Event
@@ -33,10 +34,13 @@ PASSWORD_GROUP = 4
 PASSWORD_SEPARATOR = "-"  # noqa: S105
 LOGIN_CODE_MIN, LOGIN_CODE_MAX = 10000, 99999
 LOGIN_CODE_ATTEMPTS = 200
+REQUESTED_BATCH = 20  # bcrypt takes ~0.2 s a parent: a worker round stays short
 TEACHER_HAS_APPOINTMENTS = _(
     "This teacher still has appointments. Deactivate the account instead, "
     "or cancel the appointments first."
 )
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class ParentLetter:
 class CredentialsResult:
     emailed: list[User] = field(default_factory=list)
     letters: list[ParentLetter] = field(default_factory=list)
+    requested: list[User] = field(default_factory=list)  # for the worker to email
 
 
 def generate_password() -> str:
@@ -106,8 +111,11 @@ def _issue_credentials(parent: User, now: datetime) -> str:
     password = generate_password()
     parent.set_password(normalise_generated_password(password))
     parent.credentials_sent_at = now
+    parent.credentials_requested_at = None  # sent now: the worker has nothing left to do
     parent.expires_at = parent_expiry(parent) or parent.expires_at
-    parent.save(update_fields=["password", "credentials_sent_at", "expires_at"])
+    parent.save(
+        update_fields=["password", "credentials_sent_at", "credentials_requested_at", "expires_at"]
+    )
     return password
 
 
@@ -150,6 +158,63 @@ def send_parent_credentials(
         else:
             result.letters.append(letter)
     return result
+
+
+@transaction.atomic
+def request_parent_credentials(
+    *, parents: Iterable[User], sent_by: User | None = None
+) -> CredentialsResult:
+    """The office's button. Hashing a password takes bcrypt's time, too long for a web request
+    that covers a whole event: parents with an email address are only marked here, and the
+    worker emails them (send_requested_credentials). Parents without one get their letters in
+    this result, since their passwords exist nowhere else."""
+    parents = list(parents)
+    for parent in parents:
+        _check_parent(parent, sent_by)
+    result = send_parent_credentials(
+        parents=[parent for parent in parents if not parent.email], sent_by=sent_by
+    )
+    result.requested = [parent for parent in parents if parent.email]
+    for parent in result.requested:
+        if not parent.login_code:
+            _assign_login_code(parent)
+    User.objects.filter(pk__in=[parent.pk for parent in result.requested]).update(
+        credentials_requested_at=timezone.now()
+    )
+    return result
+
+
+def send_requested_credentials(*, limit: int = REQUESTED_BATCH) -> int:
+    """The worker's job: email the parents the office marked, oldest request first.
+
+    One transaction per parent, claimed with a conditional UPDATE of the mark that was read,
+    so of several workers only one sends; a parent marked twice is sent once. Returns how many
+    parents were sent their credentials.
+    """
+    requested = (
+        User.objects.filter(role=Role.PARENT, credentials_requested_at__isnull=False)
+        .order_by("credentials_requested_at", "pk")
+        .values_list("pk", "credentials_requested_at")[:limit]
+    )
+    return sum(_send_requested(pk, requested_at) for pk, requested_at in list(requested))
+
+
+@transaction.atomic
+def _send_requested(pk: int, requested_at: datetime) -> int:
+    claimed = User.objects.filter(pk=pk, credentials_requested_at=requested_at).update(
+        credentials_requested_at=None
+    )
+    if not claimed:
+        return 0  # another worker has it, or the office asked again (a later round sends it)
+    parent = User.objects.select_related("organisation").get(pk=pk)
+    if not parent.email:
+        return 0  # the address was removed meanwhile: the office prints a letter instead
+    try:
+        send_parent_credentials(parents=[parent])
+    except DomainError as error:  # a mark that can never succeed must not come back each round
+        log.warning("credentials for parent %s not sent: %s", pk, error.message)
+        return 0
+    return 1
 
 
 def _queue_credentials_email(letter: ParentLetter) -> None:

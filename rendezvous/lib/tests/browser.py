@@ -1,10 +1,13 @@
-"""Helpers for browser tests: labels in the page's language, sign-in, mail parsing, layout."""
+"""Helpers for browser tests: labels in the page's language, sign-in, the worker, mail parsing,
+layout."""
 
 import re
 from email.message import EmailMessage
 
 from django.utils import translation
 from playwright.sync_api import Page, expect
+
+from rendezvous.notifications.worker import run_worker_round
 
 CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 
@@ -13,6 +16,12 @@ def t(language: str, msgid: str) -> str:
     """The text a page in `language` shows for `msgid` (the catalogue's, as Django renders it)."""
     with translation.override(language):
         return str(translation.gettext(msgid))
+
+
+def tn(language: str, singular: str, plural: str, count: int) -> str:
+    """t() for a message with a number: the catalogue's form for `count`, filled in."""
+    with translation.override(language):
+        return translation.ngettext(singular, plural, count) % {"count": count}
 
 
 def translated(language: str, msgid: str) -> str:
@@ -37,6 +46,12 @@ def sign_in(page: Page, url: str, *, login: str, password: str, language: str) -
     page.get_by_role("button", name=t(language, "Sign in"), exact=True).click()
     page.wait_for_url(lambda address: "/accounts/login" not in address)
     loaded(page)
+
+
+def worker_round() -> tuple[int, int]:
+    """One round of `manage.py run_worker` (its jobs, then the due mail): (sent, failed)."""
+    result = run_worker_round()
+    return result.sent, result.failed
 
 
 def subject_of(message: EmailMessage) -> str:

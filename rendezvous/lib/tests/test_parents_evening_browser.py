@@ -1,10 +1,10 @@
 """The whole parents' evening in Chromium, as the people involved would do it (issue 2).
 
 The office imports a roster (a Windows-1252 file as German Excel saves it) and sends the
-parents their credentials; the worker delivers them to a real SMTP server; a German-speaking
-parent signs in with the code and password from that email and books a slot for each of two
-children, a Russian-speaking parent books one; the teacher confirms and rejects in the
-calendar; the worker delivers the outcomes; the parents see them, each in their language.
+parents their credentials; the worker issues them and delivers them to a real SMTP server; a
+German-speaking parent signs in with the code and password from that email and books a slot
+for each of two children, a Russian-speaking parent books one; the teacher confirms and rejects
+in the calendar; the worker delivers the outcomes; the parents see them, each in their language.
 
 Only the school itself (organisation, office, teacher, classes, an open event and the
 teacher's slots) is set up directly; everything else goes through the pages.
@@ -28,10 +28,11 @@ from rendezvous.lib.tests.browser import (
     subject_of,
     t,
     text_of,
+    tn,
     translated,
     value_after,
+    worker_round,
 )
-from rendezvous.notifications.services import send_due_emails
 from rendezvous.organisations.tests.factories import OrganisationFactory
 from rendezvous.scheduling.services import create_slot
 from rendezvous.scheduling.tests.factories import EventFactory
@@ -146,7 +147,18 @@ def office_sends_credentials(page):
     page.get_by_role("button", name=t(de, "Send credentials to the ticked parents")).click()
     loaded(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(t(de, "Credentials sent"))
+    being_sent = tn(
+        de,
+        "Credentials for %(count)d parent are being sent by email; this takes a few minutes.",
+        "Credentials for %(count)d parents are being sent by email; this takes a few minutes.",
+        2,
+    )
+    expect(page.get_by_role("status")).to_have_text(being_sent)
     expect(page.get_by_text(t(de, "There are no letters to print."))).to_be_visible()
+    page.get_by_role("link", name=t(de, "Back to the parents")).click()
+    loaded(page)
+    for name, _address in (GERMAN_PARENT, RUSSIAN_PARENT):
+        expect(status_of(page, name)).to_have_text(t(de, "Being sent"))
 
 
 def credentials_from_mail(smtp_server, address, language, problems):
@@ -276,7 +288,7 @@ def test_a_parents_evening_from_roster_to_confirmed_appointments(
     office_imports_the_roster(office, live_server, tmp_path)
     office_sends_credentials(office)
 
-    assert send_due_emails() == (2, 0)
+    assert worker_round() == (2, 0)  # the worker issues the emailed credentials and sends them
     german = credentials_from_mail(smtp_server, GERMAN_PARENT[1], "de", problems)
     russian = credentials_from_mail(smtp_server, RUSSIAN_PARENT[1], "ru", problems)
     assert german[0] == russian[0] == live_server.url + reverse("account_login")
@@ -291,7 +303,7 @@ def test_a_parents_evening_from_roster_to_confirmed_appointments(
     decisions = {"Jonas Müller": "Confirm", "Lena Müller": "Reject", "Dmitri Iwanow": "Confirm"}
     teacher_decides(new_page, live_server, school.starts_on, decisions)
 
-    sent, failed = send_due_emails()  # three "request received" and three outcomes
+    sent, failed = worker_round()  # three "request received" and three outcomes
     assert (sent, failed) == (6, 0)
     outcome_mails(
         smtp_server,

@@ -19,7 +19,7 @@ def test_sending_credentials_to_an_impossible_id_is_refused(client, admin, paren
     assert any("The selection is not valid" in str(m) for m in response.context["messages"])
     assert not OutgoingEmail.objects.exists()
     parent.refresh_from_db()
-    assert parent.credentials_sent_at is None
+    assert parent.credentials_sent_at is None and parent.credentials_requested_at is None
 
 
 @pytest.mark.django_db

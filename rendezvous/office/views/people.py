@@ -140,7 +140,8 @@ def _parents_to_send(request, form: SendCredentialsForm) -> list:
 @require_POST
 @role_required(Role.ADMIN)
 def parent_credentials_send(request):
-    """Answers with the letters: their passwords exist nowhere else, so no redirect."""
+    """Answers with the letters: their passwords exist nowhere else, so no redirect.
+    Emails are left to the worker (bcrypt for a whole event would outlast the request)."""
     form = SendCredentialsForm(request.POST, organisation=request.user.organisation)
     if not form.is_valid():
         errors = [*form.non_field_errors(), *form.errors.get("parents", [])]
@@ -149,19 +150,21 @@ def parent_credentials_send(request):
         return redirect("office:parent-credentials")
     parents = _parents_to_send(request, form)
     try:
-        result = services.send_parent_credentials(parents=parents, sent_by=request.user)
+        result = services.request_parent_credentials(parents=parents, sent_by=request.user)
     except DomainError as error:
         report_error(request, error)
         return redirect("office:parent-credentials")
     if not parents:
         messages.warning(request, _("No parent was chosen: nobody is waiting for credentials."))
-    elif result.emailed:
-        count = len(result.emailed)
+    elif result.requested:
+        count = len(result.requested)
         messages.success(
             request,
             ngettext(
-                "Credentials emailed to %(count)d parent.",
-                "Credentials emailed to %(count)d parents.",
+                "Credentials for %(count)d parent are being sent by email; "
+                "this takes a few minutes.",
+                "Credentials for %(count)d parents are being sent by email; "
+                "this takes a few minutes.",
                 count,
             )
             % {"count": count},

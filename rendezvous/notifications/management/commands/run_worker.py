@@ -5,7 +5,7 @@ import threading
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 
-from rendezvous.notifications.services import send_due_emails
+from rendezvous.notifications.worker import run_worker_round
 
 log = logging.getLogger(__name__)
 
@@ -46,13 +46,16 @@ class Command(BaseCommand):
         if not connection.in_atomic_block:  # never under a caller's transaction (tests)
             close_old_connections()  # a long-running process must not keep a dead connection
         try:
-            sent, failed = send_due_emails()
+            result = run_worker_round()
         except Exception:  # a locked or restarting database must not end the worker
             log.exception("worker round failed")
             return False
-        if sent or failed:
-            self.stdout.write(f"emails sent: {sent}, failed: {failed}")
-        return sent > 0
+        for job, count in result.done.items():
+            if count:
+                self.stdout.write(f"{job}: {count}")
+        if result.sent or result.failed:
+            self.stdout.write(f"emails sent: {result.sent}, failed: {result.failed}")
+        return result.busy
 
     def stop(self, *args):
         self.stopping.set()
