@@ -1,8 +1,6 @@
-"""Shared actors: one school with an office, teachers, parents and an open parents' evening,
-and an outsider from another organisation."""
-
-import os
-from pathlib import Path
+"""Shared actors: one school with an office, teachers, parents, a student and an open parents'
+evening, and an outsider from another organisation. The browser's fixtures are in
+tests/e2e/conftest.py."""
 
 import pytest
 
@@ -99,68 +97,16 @@ def slot(organisation, teacher, event):
 
 
 @pytest.fixture
+def student(organisation):
+    """A pupil's own account. Students have no pages yet: every page refuses them."""
+    return UserFactory(organisation=organisation, role=Role.STUDENT, email="student@example.org")
+
+
+@pytest.fixture
 def outsider(db):
     """The office of another organisation."""
     other = OrganisationFactory(name="Other School", slug="other")
     return UserFactory(organisation=other, role=Role.ADMIN, email="outsider@example.org")
-
-
-# Browser tests: Playwright's sync API runs an event loop in the test thread.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(__file__).parent / "test-artifacts"
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item, call):
-    report = yield
-    setattr(item, f"rep_{report.when}", report)
-    return report
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    if not CHROMIUM.exists():
-        pytest.fail(f"Browser tests need Debian's chromium at {CHROMIUM}: apt-get install it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def new_page(chromium, request):
-    """Open a fresh browser context (a phone-sized one by default); screenshots on failure."""
-    contexts = []
-
-    def open_page(*, locale="de-DE", width=390, height=844):
-        context = chromium.new_context(locale=locale, viewport={"width": width, "height": height})
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    failed = getattr(request.node, "rep_call", None) and request.node.rep_call.failed
-    for number, context in enumerate(contexts):
-        if failed:
-            ARTIFACTS.mkdir(exist_ok=True)
-            for page in context.pages:
-                shot = ARTIFACTS / f"{request.node.name}-{number}.png"
-                page.screenshot(path=shot, full_page=True)
-        context.close()
 
 
 __all__ = ["smtp_server"]

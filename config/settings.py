@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from config.env import email_settings, env_bool, env_list
@@ -36,22 +37,30 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
     "allauth",
     "allauth.account",
     "ninja",
+    # Ours, in layer order: each app imports only those listed before it.
     "rendezvous.organisations",
     "rendezvous.accounts",
+    "rendezvous.notifications",
+    "rendezvous.calendars",
     "rendezvous.school",
     "rendezvous.scheduling",
     "rendezvous.bookings",
-    "rendezvous.notifications",
-    "rendezvous.calendars",
     "rendezvous.office",
+    "rendezvous.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "rendezvous.lib.headers.permissions_policy_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session: reading the session and the user needs the database too.
+    "rendezvous.lib.middleware.DatabaseUnavailableMiddleware",
+    "rendezvous.lib.middleware.RefuseNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -86,11 +95,25 @@ TEMPLATES = [
 # Database: SQLite under var/ by default, anything else through DATABASE_URL.
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'rendezvous.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# A database that is down, frozen or locked costs a request a few seconds and a 503
+# (rendezvous.lib.middleware), never a hang: these limits turn the wait into an error.
+SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "5"))
+DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3"))
+# 0 turns the limit off, e.g. for a long migration.
+DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "5000"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A persistent connection that died with the server is replaced on the next request.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    pg_options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    pg_options["options"] = (
+        f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS} {pg_options.get('options', '')}"
+    ).strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": SQLITE_BUSY_TIMEOUT,
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
@@ -105,6 +128,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # A frozen Redis must not hang sign-ins (rate limits) or /healthz.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:
@@ -143,10 +168,17 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = False
+# Failed sign-ins: per client address, and per account and address pair ("key"); per
+# account from all addresses together, except browsers it has signed in from (see
+# rendezvous.accounts.adapter).
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": os.environ.get("LOGIN_RATE_LIMIT", "20/m/ip,5/5m/key"),
+    "login_failed": os.environ.get("LOGIN_RATE_LIMIT", "30/m/ip,5/5m/key"),
+    "login_failed_account": os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "100/h/key"),
     "reset_password": "20/m/ip,5/m/key",
 }
+# Reverse proxies in front of the web server that append the client's address to
+# X-Forwarded-For; 0 ignores the header (a client could write anything into it).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English")), ("ru", _("Russian"))]
@@ -173,13 +205,58 @@ globals().update(email_settings(EMAIL_URL, str(VAR_DIR / "mail")))
 OUTBOX_DELIVERY_BACKEND = EMAIL_BACKEND  # noqa: F821 (set by email_settings above)
 EMAIL_BACKEND = "rendezvous.notifications.backends.OutboxBackend"
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
-OUTBOX_SENDING_TIMEOUT = int(os.environ.get("OUTBOX_SENDING_TIMEOUT", "600"))
+OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "60"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and SITE_URL.startswith("https"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
+
+# A public https address: browsers are told to use https only (HSTS, a year) and plain http
+# is redirected, except the health check, which a load balancer may call over plain http.
+HTTPS_SITE = SITE_URL.startswith("https://")
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", 365 * 24 * 3600 if HTTPS_SITE else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Entering the browsers' preload list is a decision for whoever owns the whole domain
+    # (a school's), not for one application on it; HSTS_PRELOAD=true opts in.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS_SITE)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# No inline script or style anywhere: scripts and styles come from our own static files, so
+# injected markup cannot run code. The printed parent letters are opened from disk, not served.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Browser features no page uses, denied to all (rendezvous.lib.headers); only names Chromium
+# knows, since it reports unknown ones on every page.
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "serial",
+    "usb",
+]
 
 LOGGING = {
     "version": 1,

@@ -1,29 +1,33 @@
 from django.conf import settings
 from django.contrib import admin
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import include, path
 
 from rendezvous.accounts import views as account_views
-
-
-def healthz(request):
-    return JsonResponse({"status": "ok"})
+from rendezvous.lib.health import healthz
 
 
 def too_many_requests(request, exception=None):
-    """Allauth's rate limits answer with this page (A5)."""
+    """Allauth's rate limits answer with this page."""
     return render(request, "429.html", status=429)
 
 
 handler429 = too_many_requests
+admin.site.login = account_views.admin_login
 
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("language/", account_views.set_language, name="set-language"),
+    # Before allauth's: its email page would let anyone add and switch addresses.
+    path("accounts/email/", account_views.email_change, name="account_email"),
+    path(
+        "accounts/email/confirm/<str:token>/",
+        account_views.email_confirm,
+        name="account_email_confirm",
+    ),
     path("accounts/", include("allauth.urls")),
-    path("parent/", include("rendezvous.bookings.urls")),
+    path("", include("rendezvous.bookings.urls")),  # parent/… and teacher/…
     path("teacher/", include("rendezvous.scheduling.urls")),
     path("office/", include("rendezvous.office.urls")),
     path(settings.ADMIN_PATH, admin.site.urls),

@@ -3,9 +3,20 @@
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 
 from rendezvous.accounts.models import Role, User
+
+
+def people_visible_to(user: User, *, roles: Iterable[str] | None = None) -> QuerySet[User]:
+    """The people of the viewer's organisation (optionally of the given roles)."""
+    if not user.is_authenticated or user.organisation_id is None:
+        return User.objects.none()
+    people = User.objects.filter(organisation_id=user.organisation_id)
+    if roles is not None:
+        people = people.filter(role__in=list(roles))
+    return people
 
 
 def get_user_for_user(
@@ -15,12 +26,12 @@ def get_user_for_user(
 
     Only admins change other people's accounts; others get 403 for a write.
     """
-    if not user.is_authenticated or user.organisation_id is None:
-        raise Http404
-    people = User.objects.filter(organisation_id=user.organisation_id)
-    if roles is not None:
-        people = people.filter(role__in=list(roles))
-    found = people.select_related("organisation").filter(pk=user_id).first()
+    found = (
+        people_visible_to(user, roles=roles)
+        .select_related("organisation")
+        .filter(pk=user_id)
+        .first()
+    )
     if found is None:
         raise Http404
     if write and user.role != Role.ADMIN:

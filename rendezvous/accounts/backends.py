@@ -1,16 +1,14 @@
-"""Sign-in: staff and students by email, parents by their login code."""
+"""Sign-in: staff and students by email, parents by their login code.
+
+Every attempt costs the same single password hash, whether the account exists, is a parent's
+or is expired, so the time an answer takes tells nothing about which accounts exist.
+"""
 
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.backends import ModelBackend
 from django.utils import timezone
 
 from rendezvous.accounts.models import Role, User
-
-
-def _password_spellings(password: str) -> list[str]:
-    """As typed, and without the dashes that group a generated password for reading."""
-    compact = "".join(password.split()).replace("-", "")
-    return [password] if compact == password else [password, compact]
 
 
 def _expired(user) -> bool:
@@ -29,8 +27,14 @@ class StaffEmailBackend(NotExpiredMixin, AuthenticationBackend):
 
     Parents and expired accounts are skipped before the password check rather than refused
     by user_can_authenticate: allauth stashes a refused user whose password matched and
-    signs them in after all when the account is active.
+    signs them in after all when the account is active. Allauth hashes the password once
+    when no account's password was checked, so skipping costs the same time.
     """
+
+    def authenticate(self, request, **credentials):
+        if not (credentials.get("email") or credentials.get("username")):
+            return None  # a parent's code: ParentCodeBackend's attempt, and its one hash
+        return super().authenticate(request, **credentials)
 
     def _check_password(self, user, password):
         if user is not None and (user.role == Role.PARENT or _expired(user)):
@@ -39,21 +43,16 @@ class StaffEmailBackend(NotExpiredMixin, AuthenticationBackend):
 
 
 class ParentCodeBackend(NotExpiredMixin, ModelBackend):
-    """A parent's 5-digit code is unique per organisation, not across the installation.
-
-    The password is the secret: each parent holding the code is tried, and the generated
-    passwords are strong enough that two organisations' parents never share one.
-    """
+    """A parent's 5-digit code names one account in the whole installation (decision 0004);
+    the password is the secret. Exactly one hash is checked per attempt."""
 
     def authenticate(self, request, login_code: str | None = None, password: str | None = None):
         if not login_code or not password:
             return None
-        candidates = User.objects.filter(role=Role.PARENT, login_code=login_code)
-        passwords = _password_spellings(password)
-        matched = None
-        for parent in candidates:
-            if any(map(parent.check_password, passwords)) and self.user_can_authenticate(parent):
-                matched = parent
-        if matched is None and not candidates:
-            User().set_password(password)  # same work for an unknown code
-        return matched
+        parent = User.objects.filter(role=Role.PARENT, login_code=login_code).first()
+        if parent is None:
+            User(role=Role.PARENT).set_password(password)  # the same work for an unknown code
+            return None
+        if parent.check_password(password) and self.user_can_authenticate(parent):
+            return parent
+        return None

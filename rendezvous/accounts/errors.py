@@ -3,18 +3,6 @@ from django.utils.translation import gettext_lazy as _
 from rendezvous.lib.errors import Conflict, DomainError, NotAllowed
 
 
-class NotAParent(DomainError):
-    """The account chosen is not a parent's; callers may say what needed a parent."""
-
-    code = "not_a_parent"
-    message = _("Credentials can only be sent to parents.")
-
-
-class LoginCodesExhausted(Conflict):
-    code = "login_codes_exhausted"
-    message = _("No free login code could be found. Please try again.")
-
-
 class NotStaffRole(DomainError):
     code = "not_a_staff_role"
     message = _("Staff members are admins or teachers.")
@@ -34,4 +22,17 @@ class LastAdmin(Conflict):
     code = "last_admin"
     message = _(
         "This is the last active admin of the organisation. Make another person an admin first."
+    )
+
+
+class EmailUnchanged(DomainError):
+    code = "email_unchanged"
+    message = _("This is already your email address.")
+
+
+class EmailChangeLinkInvalid(DomainError):
+    code = "email_change_link_invalid"
+    message = _(
+        "This link is not valid any more: it has expired, was used already, or your address "
+        "has changed since. Ask for a new one on your account page."
     )

@@ -5,10 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from rendezvous.accounts.models import Role
-from rendezvous.lib.views import MAX_ID
-from rendezvous.scheduling.models import Event
-from rendezvous.school.models import SchoolClass
+from rendezvous.accounts.models import STAFF_ROLES, Role
 
 LOGIN_CODE = re.compile(r"^\d{5}$")
 
@@ -41,7 +38,7 @@ class LoginForm(AllauthLoginForm):
         return {"email": login, "password": password}
 
 
-STAFF_ROLE_CHOICES = [(Role.ADMIN, Role.ADMIN.label), (Role.TEACHER, Role.TEACHER.label)]
+STAFF_ROLE_CHOICES = [(role.value, role.label) for role in STAFF_ROLES]
 
 
 class StaffForm(forms.Form):
@@ -62,64 +59,20 @@ class StaffEditForm(StaffForm):
     is_active = forms.BooleanField(label=_("Active (may sign in)"), required=False)
 
 
-class ParentFilterForm(forms.Form):
-    school_class = forms.ModelChoiceField(
-        label=_("Class"), queryset=SchoolClass.objects.none(), required=False
-    )
-    event = forms.ModelChoiceField(label=_("Event"), queryset=Event.objects.none(), required=False)
-    status = forms.ChoiceField(
-        label=_("Credentials"),
-        required=False,
-        choices=[
-            ("", _("All")),
-            ("new", _("Not sent yet")),
-            ("sent", _("Sent")),
-        ],
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(label=_("New email address"), max_length=254)
+    password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
         super().__init__(*args, **kwargs)
-        self.fields["school_class"].queryset = SchoolClass.objects.filter(
-            organisation=organisation
-        )
-        self.fields["event"].queryset = Event.objects.filter(organisation=organisation)
 
-
-class IdListField(forms.Field):
-    """Ticked ids; whether they may be used is for accounts.access to say."""
-
-    widget = forms.MultipleHiddenInput
-
-    def to_python(self, value) -> list[int]:
-        try:
-            ids = {int(item) for item in value or []}
-        except (TypeError, ValueError):
-            raise forms.ValidationError(_("The selection is not valid.")) from None
-        if any(not 1 <= item <= MAX_ID for item in ids):
-            raise forms.ValidationError(_("The selection is not valid."))
-        return sorted(ids)
-
-
-class SendCredentialsForm(ParentFilterForm):
-    """Either the ticked parents, or all parents of the chosen class and/or event."""
-
-    scope = forms.ChoiceField(choices=[("selected", "selected"), ("filtered", "filtered")])
-    parents = IdListField(required=False)
-    resend = forms.BooleanField(
-        label=_("Also parents who already have credentials (their old password stops working)"),
-        required=False,
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if (
-            cleaned.get("scope") == "selected"
-            and not cleaned.get("parents")
-            and not self.has_error("parents")
-        ):
-            raise forms.ValidationError(_("Tick at least one parent."))
-        if cleaned.get("scope") == "filtered" and not (
-            cleaned.get("school_class") or cleaned.get("event")
-        ):
-            raise forms.ValidationError(_("Choose a class or an event first."))
-        return cleaned
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not correct."))
+        return password

@@ -17,6 +17,13 @@ class Role(models.TextChoices):
 STAFF_ROLES = (Role.ADMIN, Role.TEACHER)
 
 
+def normalise_parent_password(password: str) -> str:
+    """A parent's password ignores spaces and dashes: the generated one is printed in groups
+    ("Abc4-xyz9-Kmn7") and works typed with or without them. One spelling means one hash check
+    per sign-in, whatever the parent types."""
+    return "".join(password.split()).replace("-", "")
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -74,10 +81,9 @@ class User(AbstractBaseUser, PermissionsMixin):
                 condition=~Q(role="parent") & ~Q(email=""),
                 name="unique_email_for_non_parents",
             ),
+            # Across organisations: a code and a password open exactly one account.
             models.UniqueConstraint(
-                fields=["organisation", "login_code"],
-                condition=~Q(login_code=""),
-                name="unique_login_code_per_organisation",
+                fields=["login_code"], condition=~Q(login_code=""), name="unique_login_code"
             ),
         ]
 
@@ -87,6 +93,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    def set_password(self, raw_password: str | None) -> None:
+        if raw_password is not None and self.role == Role.PARENT:
+            raw_password = normalise_parent_password(raw_password)
+        super().set_password(raw_password)
+
+    def check_password(self, raw_password: str) -> bool:
+        if raw_password is not None and self.role == Role.PARENT:
+            raw_password = normalise_parent_password(raw_password)
+        return super().check_password(raw_password)
 
     def get_full_name(self) -> str:
         return self.full_name

@@ -1,238 +1,34 @@
-"""Account workflows: parent credentials (A2) and staff management (A4).
+"""Accounts: staff (create, change, deactivate and delete admins and teachers) and a person's
+own sign-in address, changed only once the new address is confirmed.
 
-Each runs in one transaction and queues its emails inside it.
+Each runs in one transaction. Mail goes through Django's email API, which the configured
+backend puts into the outbox.
 """
-
-import logging
-import secrets
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
 
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils import translation
 
 from rendezvous.accounts import errors
 from rendezvous.accounts.models import STAFF_ROLES, Role, User
-from rendezvous.bookings.errors import HasAppointments
-from rendezvous.bookings.models import ACTIVE_STATUSES
-from rendezvous.lib.errors import DomainError, NotAllowed
-from rendezvous.notifications.services import queue_email
+from rendezvous.lib.errors import NotAllowed
+from rendezvous.lib.guards import Guards
+from rendezvous.lib.mail import TEMPLATE_HEADER, render_email
 from rendezvous.organisations.models import Organisation
-from rendezvous.scheduling.models import Event
-from rendezvous.school.models import Pupil
 
-# No 0/O, 1/l/I: a parent copies the password from paper.
-PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105
-PASSWORD_LENGTH = 12  # 55**12 is about 2**69: the code is a name, the password the secret
-PASSWORD_GROUP = 4
-PASSWORD_SEPARATOR = "-"  # noqa: S105
-LOGIN_CODE_MIN, LOGIN_CODE_MAX = 10000, 99999
-LOGIN_CODE_ATTEMPTS = 200
-REQUESTED_BATCH = 20  # bcrypt takes ~0.2 s a parent: a worker round stays short
-TEACHER_HAS_APPOINTMENTS = _(
-    "This teacher still has appointments. Deactivate the account instead, "
-    "or cancel the appointments first."
-)
-
-log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ParentLetter:
-    """What a letter shows. The plaintext password lives only in this object."""
-
-    parent: User
-    login_code: str
-    password: str
-    children: list[Pupil]
-    login_url: str
-
-
-@dataclass
-class CredentialsResult:
-    emailed: list[User] = field(default_factory=list)
-    letters: list[ParentLetter] = field(default_factory=list)
-    requested: list[User] = field(default_factory=list)  # for the worker to email
-
-
-def generate_password() -> str:
-    """12 unambiguous characters, shown in groups of four ("Abc4-xyz9-Kmn7")."""
-    raw = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
-    groups = [raw[i : i + PASSWORD_GROUP] for i in range(0, PASSWORD_LENGTH, PASSWORD_GROUP)]
-    return PASSWORD_SEPARATOR.join(groups)
-
-
-def normalise_generated_password(password: str) -> str:
-    """The groups are for reading: the password works with or without the dashes."""
-    return "".join(password.split()).replace(PASSWORD_SEPARATOR, "")
+# Rules of higher apps (a teacher with appointments) run before a staff account is deleted.
+staff_removal = Guards("staff account deleted")
+EMAIL_CHANGE_SALT = "rendezvous.accounts.email-change"
+EMAIL_CHANGE_MAX_AGE = 3 * 24 * 3600
 
 
 def login_url() -> str:
     return f"{settings.SITE_URL}{reverse('account_login')}"
-
-
-def _assign_login_code(parent: User) -> None:
-    """A random unused code of the organisation; the unique constraint settles races."""
-    taken = User.objects.filter(organisation_id=parent.organisation_id)
-    for _attempt in range(LOGIN_CODE_ATTEMPTS):
-        code = str(LOGIN_CODE_MIN + secrets.randbelow(LOGIN_CODE_MAX - LOGIN_CODE_MIN + 1))
-        if taken.filter(login_code=code).exists():
-            continue
-        parent.login_code = code
-        try:
-            with transaction.atomic():
-                parent.save(update_fields=["login_code"])
-        except IntegrityError:
-            continue
-        return
-    parent.login_code = ""
-    raise errors.LoginCodesExhausted()
-
-
-def parent_expiry(parent: User) -> datetime | None:
-    """End of the last retention day of the latest event of the parent's children's classes."""
-    events = Event.objects.filter(classes__pupils__guardianships__parent=parent).distinct()
-    last_days = [event.ends_on + timedelta(days=event.retention_days) for event in events]
-    if not last_days:
-        return None
-    tz = parent.organisation.tz
-    return datetime.combine(max(last_days) + timedelta(days=1), time.min, tzinfo=tz)
-
-
-def _issue_credentials(parent: User, now: datetime) -> str:
-    if not parent.login_code:
-        _assign_login_code(parent)
-    password = generate_password()
-    parent.set_password(normalise_generated_password(password))
-    parent.credentials_sent_at = now
-    parent.credentials_requested_at = None  # sent now: the worker has nothing left to do
-    parent.expires_at = parent_expiry(parent) or parent.expires_at
-    parent.save(
-        update_fields=["password", "credentials_sent_at", "credentials_requested_at", "expires_at"]
-    )
-    return password
-
-
-def _check_parent(parent: User, sent_by: User | None) -> None:
-    if parent.role != Role.PARENT:
-        raise errors.NotAParent()
-    if sent_by is not None and sent_by.organisation_id != parent.organisation_id:
-        raise NotAllowed()
-
-
-@transaction.atomic
-def send_parent_credentials(
-    *, parents: Iterable[User], sent_by: User | None = None
-) -> CredentialsResult:
-    """Give each parent a login code (kept) and a new password (the old one stops working).
-
-    Parents with an email address get it by email in their language; for the others the
-    result carries letters to print. Only the password's hash is stored.
-    """
-    result = CredentialsResult()
-    now = timezone.now()
-    for parent in parents:
-        _check_parent(parent, sent_by)
-        password = _issue_credentials(parent, now)
-        children = list(
-            Pupil.objects.filter(guardianships__parent=parent)
-            .select_related("school_class")
-            .order_by("first_name")
-        )
-        letter = ParentLetter(
-            parent=parent,
-            login_code=parent.login_code,
-            password=password,
-            children=children,
-            login_url=login_url(),
-        )
-        if parent.email:
-            _queue_credentials_email(letter)
-            result.emailed.append(parent)
-        else:
-            result.letters.append(letter)
-    return result
-
-
-@transaction.atomic
-def request_parent_credentials(
-    *, parents: Iterable[User], sent_by: User | None = None
-) -> CredentialsResult:
-    """The office's button. Hashing a password takes bcrypt's time, too long for a web request
-    that covers a whole event: parents with an email address are only marked here, and the
-    worker emails them (send_requested_credentials). Parents without one get their letters in
-    this result, since their passwords exist nowhere else."""
-    parents = list(parents)
-    for parent in parents:
-        _check_parent(parent, sent_by)
-    result = send_parent_credentials(
-        parents=[parent for parent in parents if not parent.email], sent_by=sent_by
-    )
-    result.requested = [parent for parent in parents if parent.email]
-    for parent in result.requested:
-        if not parent.login_code:
-            _assign_login_code(parent)
-    User.objects.filter(pk__in=[parent.pk for parent in result.requested]).update(
-        credentials_requested_at=timezone.now()
-    )
-    return result
-
-
-def send_requested_credentials(*, limit: int = REQUESTED_BATCH) -> int:
-    """The worker's job: email the parents the office marked, oldest request first.
-
-    One transaction per parent, claimed with a conditional UPDATE of the mark that was read,
-    so of several workers only one sends; a parent marked twice is sent once. Returns how many
-    parents were sent their credentials.
-    """
-    requested = (
-        User.objects.filter(role=Role.PARENT, credentials_requested_at__isnull=False)
-        .order_by("credentials_requested_at", "pk")
-        .values_list("pk", "credentials_requested_at")[:limit]
-    )
-    return sum(_send_requested(pk, requested_at) for pk, requested_at in list(requested))
-
-
-@transaction.atomic
-def _send_requested(pk: int, requested_at: datetime) -> int:
-    claimed = User.objects.filter(pk=pk, credentials_requested_at=requested_at).update(
-        credentials_requested_at=None
-    )
-    if not claimed:
-        return 0  # another worker has it, or the office asked again (a later round sends it)
-    parent = User.objects.select_related("organisation").get(pk=pk)
-    if not parent.email:
-        return 0  # the address was removed meanwhile: the office prints a letter instead
-    try:
-        send_parent_credentials(parents=[parent])
-    except DomainError as error:  # a mark that can never succeed must not come back each round
-        log.warning("credentials for parent %s not sent: %s", pk, error.message)
-        return 0
-    return 1
-
-
-def _queue_credentials_email(letter: ParentLetter) -> None:
-    parent = letter.parent
-    queue_email(
-        template="parent_credentials",
-        to=parent.email,
-        context={
-            "recipient": parent,
-            "organisation": parent.organisation,
-            "login_code": letter.login_code,
-            "password": letter.password,
-            "children": letter.children,
-            "login_url": letter.login_url,
-        },
-        language=parent.language,
-        organisation=parent.organisation,
-    )
 
 
 def _check_staff_role(role: str) -> None:
@@ -283,19 +79,25 @@ def password_set_url(user: User) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+def send_account_email(*, template: str, to: str, user: User, context: dict) -> None:
+    """Render templates/emails/<template>.* in the user's language and send it through
+    Django's email API (into the outbox, inside the caller's transaction)."""
+    tz = user.organisation.tz if user.organisation_id else None
+    context = {"recipient": user, "organisation": user.organisation, **context}
+    subject, text, html = render_email(template, context, user.language, tz)
+    message = EmailMultiAlternatives(subject, text, to=[to], headers={TEMPLATE_HEADER: template})
+    message.attach_alternative(html, "text/html")
+    with translation.override(user.language):
+        message.send()
+
+
 def send_staff_welcome(*, user: User) -> None:
     """Mail a new (or locked-out) staff member a link to choose their password."""
-    queue_email(
+    send_account_email(
         template="staff_welcome",
         to=user.email,
-        context={
-            "recipient": user,
-            "organisation": user.organisation,
-            "password_url": password_set_url(user),
-            "login_url": login_url(),
-        },
-        language=user.language,
-        organisation=user.organisation,
+        user=user,
+        context={"password_url": password_set_url(user), "login_url": login_url()},
     )
 
 
@@ -365,11 +167,83 @@ def deactivate_staff_user(*, user: User, acting_user: User | None = None) -> Use
 
 @transaction.atomic
 def delete_staff_user(*, user: User, acting_user: User | None = None) -> None:
-    """Delete a staff account. Appointments would vanish with it, so those refuse."""
+    """Delete a staff account; the guards refuse while something still depends on it."""
     _check_staff(user, acting_user)
     _check_not_self(user, acting_user)
     _check_not_last_admin(user)
-    count = user.hosted_bookings.filter(status__in=ACTIVE_STATUSES).count()
-    if count:
-        raise HasAppointments(TEACHER_HAS_APPOINTMENTS, count=count)
+    staff_removal.check(user)
     user.delete()
+
+
+def _email_taken(email: str, *, exclude: User) -> bool:
+    return (
+        User.objects.exclude(role=Role.PARENT)
+        .exclude(pk=exclude.pk)
+        .filter(email__iexact=email)
+        .exists()
+    )
+
+
+def request_email_change(*, user: User, new_email: str) -> None:
+    """Mail a confirmation link to the new address; the sign-in address changes only when it
+    is followed. Parents have no email sign-in to change (the office keeps their address).
+
+    An address another account already uses gets a notice instead of a link, and the person
+    asking is told the same as for any other address: whether an account exists stays private.
+    """
+    if user.role == Role.PARENT:
+        raise NotAllowed()
+    new_email = User.objects.normalize_email(new_email.strip())
+    if new_email.lower() == user.email.lower():
+        raise errors.EmailUnchanged()
+    if _email_taken(new_email, exclude=user):
+        send_account_email(template="email_in_use", to=new_email, user=user, context={})
+        return
+    token = signing.dumps(
+        {"user": user.pk, "from": user.email.lower(), "to": new_email}, salt=EMAIL_CHANGE_SALT
+    )
+    path = reverse("account_email_confirm", kwargs={"token": token})
+    send_account_email(
+        template="email_change",
+        to=new_email,
+        user=user,
+        context={"new_email": new_email, "confirm_url": f"{settings.SITE_URL}{path}"},
+    )
+
+
+def read_email_change(token: str) -> tuple[User, str]:
+    """The account and the new address a confirmation link is for, while it is valid: not
+    expired, and the account's address still the one it was sent from."""
+    try:
+        change = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_MAX_AGE)
+        user = (
+            User.objects.exclude(role=Role.PARENT)
+            .filter(pk=change["user"], email__iexact=change["from"], is_active=True)
+            .select_related("organisation")
+            .first()
+        )
+        new_email = str(change["to"])
+    except (signing.BadSignature, KeyError, TypeError):
+        raise errors.EmailChangeLinkInvalid() from None
+    if user is None:
+        raise errors.EmailChangeLinkInvalid()
+    return user, new_email
+
+
+@transaction.atomic
+def confirm_email_change(*, token: str) -> User:
+    """Make the confirmed address the sign-in address; the old one is told."""
+    user, new_email = read_email_change(token)
+    if _email_taken(new_email, exclude=user):
+        raise errors.EmailTaken()
+    old_email = user.email
+    user.email = new_email
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["email"])
+    except IntegrityError:
+        raise errors.EmailTaken() from None
+    send_account_email(
+        template="email_changed", to=old_email, user=user, context={"new_email": new_email}
+    )
+    return user

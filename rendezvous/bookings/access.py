@@ -1,28 +1,42 @@
 """The only way views obtain bookings, pupils and slots: 404 for what the user may not see."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from rendezvous.accounts.models import Role, User
+from rendezvous.accounts.models import STAFF_ROLES, Role, User
 from rendezvous.bookings.models import Booking
 from rendezvous.bookings.selectors import children_of, teachers_of_pupil
 from rendezvous.scheduling.models import Phase, Slot
-from rendezvous.school.models import Guardianship, Pupil
+from rendezvous.school.models import Pupil
 
 
-def bookings_visible_to(user: User):
+def bookings_visible_to(user: User) -> QuerySet[Booking]:
+    """Admins: their organisation's bookings. Teachers: those of their slots. Parents: those
+    for their children (whoever of the parents booked) and their own without a child. Anyone
+    else: their own."""
+    if not user.is_authenticated or user.organisation_id is None:
+        return Booking.objects.none()
     bookings = Booking.objects.filter(organisation_id=user.organisation_id)
     if user.role == Role.ADMIN:
         return bookings
     if user.role == Role.TEACHER:
         return bookings.filter(host=user)
+    if user.role == Role.PARENT:
+        return bookings.filter(
+            Q(pupil__guardianships__parent=user) | Q(pupil__isnull=True, booker=user)
+        ).distinct()
     return bookings.filter(booker=user)
 
 
+def _may_change(user: User, booking: Booking) -> bool:
+    """Staff change what they see; a parent only what they booked themselves."""
+    return user.role in STAFF_ROLES or booking.booker_id == user.pk
+
+
 def get_booking_for_user(user: User, booking_id: int, *, write: bool = False) -> Booking:
-    """Admins see their organisation's bookings, teachers their own slots', bookers their own."""
-    if not user.is_authenticated or user.organisation_id is None:
-        raise Http404
+    """404 for a booking the user may not see; 403 for a write to one they may only read (a
+    child's appointment that the other parent booked)."""
     booking = (
         bookings_visible_to(user)
         .select_related("slot", "event", "host", "booker", "pupil", "organisation")
@@ -31,22 +45,8 @@ def get_booking_for_user(user: User, booking_id: int, *, write: bool = False) ->
     )
     if booking is None:
         raise Http404
-    return booking
-
-
-def get_own_booking(user: User, booking_id: int) -> Booking:
-    """For the booker's own pages: staff who may see the booking get 403, everyone else 404.
-
-    A booking for a child is the booker's only while they are still that child's guardian.
-    """
-    booking = get_booking_for_user(user, booking_id)
-    if booking.booker_id != user.pk:
+    if write and not _may_change(user, booking):
         raise PermissionDenied
-    if (
-        booking.pupil_id is not None
-        and not Guardianship.objects.filter(pupil_id=booking.pupil_id, parent=user).exists()
-    ):
-        raise Http404
     return booking
 
 

@@ -3,3 +3,17 @@ from django.apps import AppConfig
 
 class BookingsConfig(AppConfig):
     name = "rendezvous.bookings"
+
+    def ready(self) -> None:
+        from rendezvous.accounts.services import staff_removal
+        from rendezvous.bookings import guards
+        from rendezvous.school.services import (
+            guardianships_removal,
+            parent_removal,
+            pupils_removal,
+        )
+
+        pupils_removal.add(guards.refuse_pupils_with_appointments)
+        guardianships_removal.add(guards.refuse_links_with_appointments)
+        parent_removal.add(guards.refuse_parent_with_appointments)
+        staff_removal.add(guards.refuse_teacher_with_appointments)

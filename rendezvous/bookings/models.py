@@ -94,7 +94,7 @@ class Booking(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["pupil", "host", "event"],
-                condition=Q(status__in=["pending", "confirmed"]),
+                condition=Q(status__in=ACTIVE_STATUSES),
                 name="one_active_booking_per_pupil_teacher_event",
             ),
         ]
@@ -105,6 +105,10 @@ class Booking(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == BookingStatus.PENDING
 
     @property
     def booker_name(self) -> str:

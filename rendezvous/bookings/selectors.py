@@ -2,12 +2,13 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from rendezvous.accounts.models import Role, User
+from rendezvous.accounts.models import STAFF_ROLES, User
 from rendezvous.bookings.models import ACTIVE_STATUSES, Booking
 from rendezvous.scheduling.models import Event, Phase, Slot, SlotStatus
 from rendezvous.school.models import Pupil
@@ -19,7 +20,7 @@ def teachers_of_pupil(pupil: Pupil) -> QuerySet[User]:
     return (
         User.objects.filter(
             Q(classes_led=school_class) | Q(classes_taught=school_class),
-            role__in=[Role.TEACHER, Role.ADMIN],
+            role__in=STAFF_ROLES,
             is_active=True,
         )
         .distinct()
@@ -57,6 +58,14 @@ def free_slots(*, event: Event, teacher: User) -> QuerySet[Slot]:
         seats_taken__lt=F("capacity"),
         starts_at__gt=timezone.now(),
     ).order_by("starts_at")
+
+
+def active_bookings_of_slot(slot: Slot) -> QuerySet[Booking]:
+    return Booking.objects.filter(slot=slot, status__in=ACTIVE_STATUSES)
+
+
+def active_bookings_of_event(event: Event) -> QuerySet[Booking]:
+    return Booking.objects.filter(event=event, status__in=ACTIVE_STATUSES)
 
 
 def active_bookings_of(booker: User) -> QuerySet[Booking]:
@@ -117,7 +126,7 @@ class EventOffers:
 
 
 def _eligible(teachers) -> list[User]:
-    return [t for t in teachers if t.is_active and t.role in (Role.TEACHER, Role.ADMIN)]
+    return [t for t in teachers if t.is_active and t.role in STAFF_ROLES]
 
 
 def _children_with_teachers(parent: User) -> list[Pupil]:
@@ -232,3 +241,43 @@ def bookings_for_office(
     if status:
         bookings = bookings.filter(status=status)
     return bookings.order_by("slot__starts_at", "host__last_name", "pk")
+
+
+def local_midnight(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=tz)
+
+
+def calendar_days(slots: QuerySet[Slot], first_day: date, last_day: date, tz: ZoneInfo):
+    """[(day, [slots with bookings prefetched])] for each local day from first_day to last_day."""
+    slots = (
+        slots.filter(
+            starts_at__gte=local_midnight(first_day, tz),
+            starts_at__lt=local_midnight(last_day + timedelta(days=1), tz),
+        )
+        .select_related("event")
+        .prefetch_related(
+            Prefetch(
+                "bookings",
+                queryset=Booking.objects.select_related("booker", "pupil__school_class").order_by(
+                    "created_at"
+                ),
+            )
+        )
+        .order_by("starts_at")
+    )
+    by_day: dict[date, list[Slot]] = {}
+    for slot in slots:
+        by_day.setdefault(slot.starts_at.astimezone(tz).date(), []).append(slot)
+    count = (last_day - first_day).days + 1
+    days = (first_day + timedelta(days=n) for n in range(count))
+    return [(day, by_day.get(day, [])) for day in days]
+
+
+def with_counts(events: QuerySet[Event]) -> QuerySet[Event]:
+    """Each event with its live slots and active bookings counted."""
+    return events.annotate(
+        live_slots=Count("slots", filter=~Q(slots__status=SlotStatus.CANCELLED), distinct=True),
+        active_bookings=Count(
+            "bookings", filter=Q(bookings__status__in=ACTIVE_STATUSES), distinct=True
+        ),
+    )

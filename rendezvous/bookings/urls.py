@@ -1,13 +1,25 @@
 from django.urls import path
 
-from rendezvous.bookings import views
+from rendezvous.bookings.views import parent, teacher
 
 app_name = "bookings"
 urlpatterns = [
-    path("", views.home, name="parent-home"),
-    path("book/", views.book, name="parent-book"),
-    path("appointments/", views.appointments, name="parent-appointments"),
-    path("appointments/<int:booking_id>/cancel/", views.cancel, name="parent-booking-cancel"),
-    path("appointments/<int:booking_id>/move/", views.move, name="parent-booking-move"),
-    path("appointments/<int:booking_id>/appointment.ics", views.ics, name="parent-booking-ics"),
+    path("parent/", parent.home, name="parent-home"),
+    path("parent/book/", parent.book, name="parent-book"),
+    path("parent/appointments/", parent.appointments, name="parent-appointments"),
+    path(
+        "parent/appointments/<int:booking_id>/cancel/",
+        parent.cancel,
+        name="parent-booking-cancel",
+    ),
+    path("parent/appointments/<int:booking_id>/move/", parent.move, name="parent-booking-move"),
+    path(
+        "parent/appointments/<int:booking_id>/appointment.ics",
+        parent.ics,
+        name="parent-booking-ics",
+    ),
+    path("teacher/", teacher.teacher_calendar, name="teacher-calendar"),
+    path("teacher/slots/<int:pk>/edit/", teacher.slot_edit, name="slot-edit"),
+    path("teacher/slots/<int:pk>/delete/", teacher.slot_delete, name="slot-delete"),
+    path("teacher/bookings/<int:pk>/decide/", teacher.booking_decide, name="booking-decide"),
 ]

@@ -1,60 +1,87 @@
-"""iCalendar invitations: one UID per booking, SEQUENCE raised on every change (N3)."""
+"""iCalendar invitations: one UID per appointment, SEQUENCE raised on every change.
 
+This module knows calendars, not appointments: callers describe what to send in an Invitation.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from rendezvous.bookings.models import Booking, BookingStatus
+
+class EntryStatus(StrEnum):
+    TENTATIVE = "TENTATIVE"
+    CONFIRMED = "CONFIRMED"
+    CANCELLED = "CANCELLED"
 
 
-def booking_uid(booking: Booking) -> str:
+@dataclass(frozen=True)
+class Person:
+    email: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Invitation:
+    uid: str
+    sequence: int
+    stamp: datetime
+    starts_at: datetime
+    ends_at: datetime
+    summary: str
+    status: EntryStatus
+    description: str = ""
+    location: str = ""
+    organizer: Person | None = None
+    attendee: Person | None = None
+
+
+def calendar_uid(kind: str, pk: int) -> str:
+    """A UID that stays the same for the life of one row, e.g. "booking-12@termine.example"."""
     host = urlsplit(settings.SITE_URL).hostname or "rendezvous"
-    return f"booking-{booking.pk}@{host}"
+    return f"{kind}-{pk}@{host}"
 
 
-def event_status(booking: Booking) -> str:
-    if booking.status in (BookingStatus.CANCELLED, BookingStatus.REJECTED):
-        return "CANCELLED"
-    if booking.status == BookingStatus.PENDING:
-        return "TENTATIVE"
-    return "CONFIRMED"
+def _address(person: Person) -> vCalAddress:
+    address = vCalAddress(f"mailto:{person.email}")
+    address.params["cn"] = vText(person.name)
+    return address
 
 
-def booking_calendar(booking: Booking, *, summary: str, description: str = "") -> str:
-    """The invitation for a booking; METHOD:CANCEL once it is cancelled or rejected, so the
-    entry disappears from the booker's calendar. Every change raises booking.sequence."""
-    slot = booking.slot
-    status = event_status(booking)
-    cancelled = status == "CANCELLED"
+def _entry(invitation: Invitation) -> Event:
+    entry = Event()
+    entry.add("uid", invitation.uid)
+    entry.add("sequence", invitation.sequence)
+    entry.add("dtstamp", invitation.stamp)
+    entry.add("dtstart", invitation.starts_at)
+    entry.add("dtend", invitation.ends_at)
+    entry.add("summary", invitation.summary)
+    if invitation.description:
+        entry.add("description", invitation.description)
+    if invitation.location:
+        entry.add("location", invitation.location)
+    entry.add("status", str(invitation.status))
+    if invitation.organizer and invitation.organizer.email:
+        entry.add("organizer", _address(invitation.organizer))
+    if invitation.attendee and invitation.attendee.email:
+        attendee = _address(invitation.attendee)
+        if invitation.status != EntryStatus.CANCELLED:
+            attendee.params["partstat"] = vText("ACCEPTED")
+        attendee.params["rsvp"] = vText("FALSE")
+        entry.add("attendee", attendee)
+    return entry
+
+
+def invitation_ics(invitation: Invitation) -> str:
+    """The .ics text; METHOD:CANCEL for a cancelled entry, so it disappears from the calendar
+    it was added to."""
     cal = Calendar()
     cal.add("prodid", "-//Rendezvous//EN")
     cal.add("version", "2.0")
+    cancelled = invitation.status == EntryStatus.CANCELLED
     cal.add("method", "CANCEL" if cancelled else "REQUEST")
-    event = Event()
-    event.add("uid", booking_uid(booking))
-    event.add("sequence", booking.sequence)
-    event.add("dtstamp", booking.updated_at or timezone.now())
-    event.add("dtstart", slot.starts_at)
-    event.add("dtend", slot.ends_at)
-    event.add("summary", summary)
-    if description:
-        event.add("description", description)
-    location = slot.video_url or slot.room
-    if location:
-        event.add("location", location)
-    event.add("status", status)
-    if slot.host.email:
-        organizer = vCalAddress(f"mailto:{slot.host.email}")
-        organizer.params["cn"] = vText(slot.host.full_name)
-        event.add("organizer", organizer)
-    if booking.contact_email:
-        attendee = vCalAddress(f"mailto:{booking.contact_email}")
-        attendee.params["cn"] = vText(booking.booker_name)
-        if not cancelled:
-            attendee.params["partstat"] = vText("ACCEPTED")
-        attendee.params["rsvp"] = vText("FALSE")
-        event.add("attendee", attendee)
-    cal.add_component(event)
+    cal.add_component(_entry(invitation))
     return cal.to_ical().decode()

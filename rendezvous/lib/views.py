@@ -39,8 +39,13 @@ def safe_next(request, default: str) -> str:
     """The form's or query's `next` address if it stays on this site, else `default`
     (an address or a URL name)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # Only paths on this site: a bare word would be taken for a URL name and fail to reverse.
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return resolve_url(default)

@@ -12,8 +12,9 @@ def emails_visible_to(user: User):
     return OutgoingEmail.objects.filter(organisation_id=user.organisation_id)
 
 
-def get_email_for_user(user: User, email_id: int, *, write: bool = False) -> OutgoingEmail:
-    """Only an organisation's admins see its emails (they hold credentials and personal data)."""
+def get_email_for_user(user: User, email_id: int) -> OutgoingEmail:
+    """Only an organisation's admins see its emails (they hold credentials and personal data);
+    who may see one may also resend it, so there is no read-only case."""
     email = emails_visible_to(user).filter(pk=email_id).first()
     if email is None:
         raise Http404

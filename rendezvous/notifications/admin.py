@@ -8,5 +8,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     list_display = ["created_at", "to", "subject", "state", "attempts", "sent_at"]
     list_filter = ["state", "template", "language", "organisation"]
     search_fields = ["to", "subject"]
-    readonly_fields = ["created_at", "sent_at", "claimed_at"]
+    readonly_fields = [
+        "created_at", "sent_at", "claimed_at", "claimed_by", "lease_until", "last_attempt_at",
+    ]  # fmt: skip
     exclude = ["body_text", "body_html"]  # may hold a temporary password or a sign-in link

@@ -1,7 +1,8 @@
-"""Django's email API writes into the outbox; the worker delivers (ARCHITECTURE: email).
+"""Django's email API writes into the outbox; the worker delivers.
 
-Mail sent through django.core.mail (allauth's password reset, admin notices) becomes outbox rows
-like any other, so it is retried and visible to the office when it fails.
+Mail sent through django.core.mail (allauth's password reset, the accounts app's own mail)
+becomes outbox rows like any other, so it is retried and visible to the office when it fails.
+A message may name its template in a header; others are recorded as "django".
 """
 
 from django.core.mail.backends.base import BaseEmailBackend
@@ -9,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
 from rendezvous.accounts.models import User
+from rendezvous.lib.mail import TEMPLATE_HEADER
 from rendezvous.notifications.models import OutgoingEmail
 
 
@@ -43,7 +45,7 @@ class OutboxBackend(BaseEmailBackend):
                     organisation_id=organisation_of(recipient),
                     to=recipient,
                     language=translation.get_language() or "",
-                    template="django",
+                    template=message.extra_headers.get(TEMPLATE_HEADER, "django"),
                     subject=message.subject[:300],
                     body_text=text,
                     body_html=html,

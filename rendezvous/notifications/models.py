@@ -11,7 +11,7 @@ class EmailState(models.TextChoices):
 
 # Mails carrying a password or a sign-in link: their text is never shown to the office and is
 # removed once delivered.
-SECRET_TEMPLATES = frozenset({"parent_credentials", "staff_welcome", "django"})
+SECRET_TEMPLATES = frozenset({"parent_credentials", "staff_welcome", "email_change", "django"})
 
 
 class OutgoingEmail(models.Model):
@@ -36,7 +36,13 @@ class OutgoingEmail(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     send_after = models.DateTimeField(_("send after"))
+    # A worker claims a row (queued -> sending) with a random token and holds it until
+    # lease_until, renewing the lease while it works; once the lease runs out, another worker
+    # may put the row back in the queue.
     claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=32, blank=True, default="", editable=False)
+    lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    last_attempt_at = models.DateTimeField(null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("queued"), auto_now_add=True)

@@ -1,14 +1,19 @@
 """The outbox: mail is queued inside the caller's transaction and sent by the worker.
 
-Invariant 5: every email a transaction queued is sent exactly once, or is visible as failed.
-A row is claimed (queued -> sending) before it is sent, so two workers never send it twice; a
-row left in "sending" by a worker that died is queued again after OUTBOX_SENDING_TIMEOUT and
-counts as an attempt (the message may have gone out: a duplicate is better than a loss).
+Every email a transaction queued is sent exactly once, or is visible as failed.
+
+A worker claims rows (queued -> sending) under a random token, so two workers never send one
+row twice. The claim is a short lease (OUTBOX_LEASE_SECONDS) that the worker renews before each
+message it sends; a worker that dies stops renewing, and within about one lease another worker
+puts its rows back in the queue. An attempt is counted when a send really starts, so the rows
+the dead worker never got to go back as they were; the one it was sending keeps its attempt and
+may be sent twice (the message may have gone out: a duplicate is better than a loss).
 """
 
 import contextlib
 import logging
 import re
+import secrets
 import smtplib
 from datetime import timedelta
 
@@ -18,11 +23,11 @@ from django.core.mail.message import SafeMIMEText
 from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rendezvous.lib.errors import Conflict
+from rendezvous.lib.mail import render_email
 from rendezvous.notifications.models import EmailState, OutgoingEmail
 
 log = logging.getLogger(__name__)
@@ -33,16 +38,6 @@ BATCH = 50
 class NotResendable(Conflict):
     code = "email_not_failed"
     message = _("Only failed emails can be sent again.")
-
-
-def render_email(template: str, context: dict, language: str, tz=None) -> tuple[str, str, str]:
-    """Subject, text and HTML of templates/emails/<template>.* in the given language."""
-    with translation.override(language), timezone.override(tz or timezone.get_current_timezone()):
-        context = {"LANGUAGE_CODE": language, "site_url": settings.SITE_URL, **context}
-        subject = render_to_string(f"emails/{template}.subject.txt", context)
-        text = render_to_string(f"emails/{template}.txt", context)
-        html = render_to_string(f"emails/{template}.html", context)
-    return " ".join(subject.split()), text, html
 
 
 def queue_email(
@@ -80,21 +75,38 @@ def max_attempts() -> int:
     return settings.OUTBOX_MAX_ATTEMPTS
 
 
-def sending_timeout() -> timedelta:
-    return timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT)
+def lease() -> timedelta:
+    """How long a claim holds without renewal. A worker renews between messages, so the lease
+    must outlast the slowest single message (a few network waits of up to EMAIL_TIMEOUT each)."""
+    return timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
 
 
-def requeue_stale() -> int:
-    """Rows a crashed worker left in "sending" go back to the queue, or fail when out of tries."""
-    stale = OutgoingEmail.objects.filter(
-        state=EmailState.SENDING, claimed_at__lt=timezone.now() - sending_timeout()
+def new_claim_token() -> str:
+    return secrets.token_hex(16)
+
+
+# Ends a claim: the row no longer belongs to any worker.
+UNCLAIMED = {"claimed_by": "", "lease_until": None}
+
+
+def requeue_expired() -> int:
+    """Rows whose worker stopped renewing its lease go back to the queue.
+
+    A row whose send had started keeps the attempt that start counted (the message may have
+    gone out) and fails when that was its last try; rows never started go back unchanged.
+    """
+    expired = OutgoingEmail.objects.filter(
+        state=EmailState.SENDING, lease_until__lt=timezone.now()
     )
+    interrupted = expired.filter(last_attempt_at__gte=F("claimed_at"))
     error = "The worker stopped while sending this email."
-    failed = stale.filter(attempts__gte=max_attempts()).update(
-        state=EmailState.FAILED, last_error=error, claimed_at=None
-    )
-    requeued = stale.update(state=EmailState.QUEUED, last_error=error, claimed_at=None)
-    return failed + requeued
+    with transaction.atomic():
+        failed = interrupted.filter(attempts__gte=max_attempts()).update(
+            state=EmailState.FAILED, last_error=error, **UNCLAIMED
+        )
+        retried = interrupted.update(state=EmailState.QUEUED, last_error=error, **UNCLAIMED)
+        untouched = expired.update(state=EmailState.QUEUED, **UNCLAIMED)
+    return failed + retried + untouched
 
 
 def _due_ids(limit: int) -> list[int]:
@@ -106,23 +118,45 @@ def _due_ids(limit: int) -> list[int]:
     return list(due.values_list("pk", flat=True)[:limit])
 
 
-def claim_due(limit: int = BATCH) -> list[OutgoingEmail]:
-    """Claim due rows (queued -> sending), counting the attempt.
+def claim_due(*, token: str, limit: int = BATCH) -> list[OutgoingEmail]:
+    """Claim due rows (queued -> sending) for the worker holding `token`, for one lease.
 
     Each row is taken with a conditional UPDATE, so a row that another worker claimed first is
     simply not ours, whatever the database's isolation. On PostgreSQL the candidates are also
-    selected with SKIP LOCKED so concurrent workers pick different rows.
+    selected with SKIP LOCKED so concurrent workers pick different rows. No attempt is counted
+    yet: that happens when a send starts (start_attempt).
     """
     now = timezone.now()
     claimed = []
     with transaction.atomic():
         for pk in _due_ids(limit):
             won = OutgoingEmail.objects.filter(pk=pk, state=EmailState.QUEUED).update(
-                state=EmailState.SENDING, claimed_at=now, attempts=F("attempts") + 1
+                state=EmailState.SENDING,
+                claimed_by=token,
+                claimed_at=now,
+                lease_until=now + lease(),
             )
             if won:
                 claimed.append(pk)
     return list(OutgoingEmail.objects.filter(pk__in=claimed).order_by("send_after", "pk"))
+
+
+def renew_lease(*, token: str) -> int:
+    """The heartbeat: extend the lease of every row the worker holding `token` still has."""
+    return OutgoingEmail.objects.filter(state=EmailState.SENDING, claimed_by=token).update(
+        lease_until=timezone.now() + lease()
+    )
+
+
+def start_attempt(email: OutgoingEmail) -> bool:
+    """Count the attempt just before the message goes out; False when the row is no longer
+    this worker's (its lease ran out and another worker took it), so it must not be sent."""
+    now = timezone.now()
+    started = _owned(email).update(attempts=F("attempts") + 1, last_attempt_at=now)
+    if started:
+        email.attempts += 1
+        email.last_attempt_at = now
+    return bool(started)
 
 
 def ics_method(ics: str) -> str:
@@ -155,32 +189,39 @@ def build_message(email: OutgoingEmail, connection=None) -> EmailMultiAlternativ
 
 
 def _owned(email: OutgoingEmail):
-    """The row, as long as this worker's claim on it still stands."""
+    """The row, as long as the claim this worker made on it still stands: once another worker
+    has taken it over, nothing this one does can change it."""
     return OutgoingEmail.objects.filter(
-        pk=email.pk, state=EmailState.SENDING, claimed_at=email.claimed_at
+        pk=email.pk, state=EmailState.SENDING, claimed_by=email.claimed_by
     )
 
 
-def record_success(email: OutgoingEmail) -> None:
-    done = {"state": EmailState.SENT, "sent_at": timezone.now(), "last_error": ""}
+def record_success(email: OutgoingEmail) -> bool:
+    done = {"state": EmailState.SENT, "sent_at": timezone.now(), "last_error": "", **UNCLAIMED}
     if email.carries_secret:
         done.update(body_text="", body_html="")
-    _owned(email).update(**done)
+    return bool(_owned(email).update(**done))
 
 
-def record_failure(email: OutgoingEmail, error: BaseException) -> None:
+def record_failure(email: OutgoingEmail, error: BaseException) -> bool:
+    """Queue the row for a later try, or fail it after its last; the wait grows with the tries
+    counted so far (a row whose send never started has no new one)."""
     last_error = f"{type(error).__name__}: {error}"[:2000]
     if email.attempts >= max_attempts():
-        _owned(email).update(state=EmailState.FAILED, last_error=last_error)
+        recorded = _owned(email).update(
+            state=EmailState.FAILED, last_error=last_error, **UNCLAIMED
+        )
     else:
-        _owned(email).update(
+        recorded = _owned(email).update(
             state=EmailState.QUEUED,
             last_error=last_error,
             send_after=timezone.now() + backoff(email.attempts),
+            **UNCLAIMED,
         )
     log.warning(
         "email %s to %s failed (try %s): %s", email.pk, email.to, email.attempts, last_error
     )
+    return bool(recorded)
 
 
 def connection_lost(error: BaseException) -> bool:
@@ -189,51 +230,69 @@ def connection_lost(error: BaseException) -> bool:
     return isinstance(error, OSError) and not isinstance(error, refused)
 
 
-def _deliver_all(emails: list[OutgoingEmail], connection) -> int:
-    """Send over the open connection; when it breaks, the rest wait for their next try rather
-    than each waiting for a timeout now."""
-    sent = 0
+def _deliver_all(emails: list[OutgoingEmail], connection, token: str) -> tuple[int, int]:
+    """Send over the open connection; when it breaks, the rest wait for their next try (with no
+    attempt counted, as none was made) rather than each waiting for a timeout now.
+
+    Before a message, the lease is renewed once a third of it has passed, so however long the
+    batch takes, the rows stay this worker's while it lives. Returns (sent, failed).
+    """
+    sent = failed = 0
+    renewed = emails[0].claimed_at
     for index, email in enumerate(emails):
+        if timezone.now() - renewed >= lease() / 3:
+            renewed = timezone.now()
+            renew_lease(token=token)
+        if not start_attempt(email):  # the lease ran out and another worker took the row
+            continue
         try:
             build_message(email, connection).send()
         except Exception as exc:  # every failure is recorded on the row, whatever its kind
             if not connection_lost(exc):
-                record_failure(email, exc)
+                failed += record_failure(email, exc)
                 continue
             for rest in emails[index:]:
-                record_failure(rest, exc)
+                failed += record_failure(rest, exc)
             break
         record_success(email)
         sent += 1
-    return sent
+    return sent, failed
 
 
 def send_due_emails(limit: int = BATCH) -> tuple[int, int]:
     """One round of the worker: send what is due over one connection; returns (sent, failed)."""
-    requeue_stale()
-    emails = claim_due(limit)
+    requeue_expired()
+    token = new_claim_token()
+    emails = claim_due(token=token, limit=limit)
     if not emails:
         return 0, 0
     connection = get_connection(settings.OUTBOX_DELIVERY_BACKEND, fail_silently=False)
     try:
         connection.open()
-    except Exception as exc:  # the server is down: every claimed row waits for its next try
+    except Exception as exc:
+        # The server is down. That counts as a try for every claimed row: otherwise a server
+        # that stays down would keep them queued for ever instead of failing them.
+        failed = 0
         for email in emails:
-            record_failure(email, exc)
-        return 0, len(emails)
+            if start_attempt(email):
+                failed += record_failure(email, exc)
+        return 0, failed
     try:
-        sent = _deliver_all(emails, connection)
+        return _deliver_all(emails, connection, token)
     finally:
         with contextlib.suppress(Exception):  # the rows are recorded; a failing QUIT is noise
             connection.close()
-    return sent, len(emails) - sent
 
 
 def resend_email(*, email: OutgoingEmail) -> OutgoingEmail:
     """Queue a failed email again with a fresh set of tries (the office's Resend button)."""
     with transaction.atomic():
         again = OutgoingEmail.objects.filter(pk=email.pk, state=EmailState.FAILED).update(
-            state=EmailState.QUEUED, send_after=timezone.now(), attempts=0, claimed_at=None
+            state=EmailState.QUEUED,
+            send_after=timezone.now(),
+            attempts=0,
+            claimed_at=None,
+            **UNCLAIMED,
         )
         if not again:
             raise NotResendable()

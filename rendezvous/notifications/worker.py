@@ -1,19 +1,25 @@
 """One round of `manage.py run_worker`: the jobs, then the outbox (which the jobs may fill).
 
-Each job takes a small batch of what is due, claims each row with a conditional UPDATE (so any
-number of workers can run) and returns how much it did.
+Each app adds its jobs to JOBS in its AppConfig.ready(). A job takes a small batch of what is
+due, claims each row with a conditional UPDATE (so any number of workers can run), keeps its
+transactions short and returns how much it did.
 """
 
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rendezvous.accounts.services import send_requested_credentials
 from rendezvous.notifications.services import send_due_emails
 
 log = logging.getLogger(__name__)
 
-JOBS: list[Callable[[], int]] = [send_requested_credentials]
+JOBS: list[Callable[[], int]] = []
+
+
+def register_job(job: Callable[[], int]) -> Callable[[], int]:
+    if job not in JOBS:
+        JOBS.append(job)
+    return job
 
 
 @dataclass

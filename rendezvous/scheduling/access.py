@@ -1,11 +1,12 @@
 """The only way views obtain events and slots: 404 for what the user may not see, 403 read-only."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from rendezvous.accounts.models import Role, User
+from rendezvous.accounts.models import STAFF_ROLES, Role, User
 from rendezvous.scheduling.models import Event, Phase, Slot
+from rendezvous.school.models import SchoolClass
 
 
 def events_visible_to(user: User) -> QuerySet[Event]:
@@ -13,7 +14,7 @@ def events_visible_to(user: User) -> QuerySet[Event]:
     if not user.is_authenticated or user.organisation_id is None:
         return Event.objects.none()
     events = Event.objects.filter(organisation_id=user.organisation_id)
-    if user.role in (Role.ADMIN, Role.TEACHER):
+    if user.role in STAFF_ROLES:
         return events
     if user.role == Role.PARENT:
         return events.filter(
@@ -33,7 +34,8 @@ def get_event_for_user(user: User, event_id: int, *, write: bool = False) -> Eve
 
 
 def slots_visible_to(user: User) -> QuerySet[Slot]:
-    """Staff pages: a teacher's own slots, an admin's whole organisation."""
+    """Admins: their organisation's slots. Teachers: their own. Parents: the slots of their
+    children's teachers in the evenings of their children's classes (not drafts)."""
     if not user.is_authenticated or user.organisation_id is None:
         return Slot.objects.none()
     slots = Slot.objects.filter(organisation_id=user.organisation_id)
@@ -41,10 +43,19 @@ def slots_visible_to(user: User) -> QuerySet[Slot]:
         return slots
     if user.role == Role.TEACHER:
         return slots.filter(host=user)
+    if user.role == Role.PARENT:
+        classes = SchoolClass.objects.filter(pupils__guardianships__parent=user)
+        return (
+            slots.filter(event__classes__in=classes)
+            .filter(Q(host__classes_led__in=classes) | Q(host__classes_taught__in=classes))
+            .exclude(event__phase=Phase.DRAFT)
+            .distinct()
+        )
     return Slot.objects.none()
 
 
 def get_slot_for_user(user: User, slot_id: int, *, write: bool = False) -> Slot:
+    """404 for a slot the user may not see; parents may only read (403 for a write)."""
     slot = (
         slots_visible_to(user)
         .select_related("event__organisation", "host__organisation")
@@ -53,4 +64,6 @@ def get_slot_for_user(user: User, slot_id: int, *, write: bool = False) -> Slot:
     )
     if slot is None:
         raise Http404
+    if write and user.role not in STAFF_ROLES:
+        raise PermissionDenied
     return slot

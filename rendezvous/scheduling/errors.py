@@ -14,7 +14,7 @@ def format_span(starts_at, ends_at, tz=None) -> str:
 
 
 class SlotOverlap(Conflict):
-    """Invariant 2: refused because of other live slots of the same teacher."""
+    """Refused because of other live slots of the same teacher: a teacher's slots never overlap."""
 
     code = "slot_overlap"
     message = gettext_lazy("This time overlaps with another of your slots.")
@@ -49,6 +49,11 @@ class SlotOverlap(Conflict):
             ],
         }
         super().__init__(message, details=details)
+
+
+class VideoLinkInvalid(DomainError):
+    code = "video_link_invalid"
+    message = gettext_lazy("A video link starts with https:// or http://.")
 
 
 class SlotTimesInvalid(DomainError):
@@ -119,7 +124,7 @@ class SlotStartInPast(DomainError):
 
 
 class BookersNotFree(Conflict):
-    """Invariant 3: moving a booked slot would give its bookers two appointments at once."""
+    """Moving a booked slot would give its bookers two appointments at once."""
 
     code = "bookers_not_free"
 

@@ -5,11 +5,13 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
-from rendezvous.scheduling.models import Event, Mode
-from rendezvous.scheduling.patterns import SlotPattern, local_to_utc
+from rendezvous.lib.forms import RowsChoiceField
+from rendezvous.scheduling.models import SLOT_FIELDS, Event, Mode
+from rendezvous.scheduling.patterns import SlotPattern, local_span
 from rendezvous.school.models import SchoolClass
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -73,13 +75,37 @@ class SlotForm(PlaceMixin, forms.Form):
         self.clean_place(cleaned)
         day, start, end = cleaned.get("date"), cleaned.get("start"), cleaned.get("end")
         if day and start and end:
-            cleaned["starts_at"] = local_to_utc(datetime.combine(day, start), self.tz)
-            cleaned["ends_at"] = local_to_utc(datetime.combine(day, end), self.tz)
-            if cleaned["starts_at"] is None or cleaned["ends_at"] is None:
-                raise forms.ValidationError(
-                    _("This time does not exist on that day (clock change).")
-                )
+            # The teacher means the length between the two times on the clock face; on the
+            # day the clocks change the real end follows from that length, not from the clock.
+            length = datetime.combine(day, end) - datetime.combine(day, start)
+            span = local_span(day, start, length, self.tz)
+            if span is None:
+                self.add_error("start", _("This time does not exist on that day (clock change)."))
+            else:
+                cleaned["starts_at"], cleaned["ends_at"] = span
         return cleaned
+
+    @staticmethod
+    def initial_for(slot) -> dict:
+        """The form's fields for an existing slot, in the active time zone. The end shown is
+        the start plus the slot's length, which on the night the clocks go back is what the
+        teacher entered (the clock would show 02:00 for a slot from 02:30 to 03:00)."""
+        starts = timezone.localtime(slot.starts_at)
+        return {
+            "date": starts.date(),
+            "start": starts.time(),
+            "end": (starts + (slot.ends_at - slot.starts_at)).time(),
+            "capacity": slot.capacity,
+            "mode": slot.mode,
+            "room": slot.room,
+            "video_url": slot.video_url,
+        }
+
+    def slot_values(self) -> dict:
+        """What the form sets on a slot, by the services' field names (SLOT_FIELDS but the
+        subject, which this form does not show)."""
+        data = self.cleaned_data
+        return {name: data[name] for name in SLOT_FIELDS if name != "subject"}
 
 
 class SlotCreateForm(SlotForm):
@@ -195,7 +221,7 @@ class EventForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     starts_on = PlausibleDateField(label=_("First day"), widget=DATE)
     ends_on = PlausibleDateField(label=_("Last day"), widget=DATE)
-    classes = forms.ModelMultipleChoiceField(
+    classes = RowsChoiceField(
         label=_("Participating classes"),
         queryset=SchoolClass.objects.none(),
         widget=forms.CheckboxSelectMultiple,

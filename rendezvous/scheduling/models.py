@@ -14,6 +14,16 @@ class Phase(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
+# Where an event may go from each phase. Going back from open to draft is refused once
+# somebody has booked (scheduling.services.set_event_phase).
+PHASE_STEPS = {
+    Phase.DRAFT: (Phase.OPEN,),
+    Phase.OPEN: (Phase.CLOSED, Phase.DRAFT),
+    Phase.CLOSED: (Phase.ARCHIVED,),
+    Phase.ARCHIVED: (),
+}
+
+
 class Event(models.Model):
     """A parents' evening: one or more dates on which the teachers of some classes meet parents."""
 
@@ -98,6 +108,10 @@ class SlotStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# What a teacher sets on a slot: the slot form, the edit page and update_slot share this list.
+SLOT_FIELDS = ("starts_at", "ends_at", "capacity", "mode", "room", "video_url", "subject")
+
+
 class Slot(models.Model):
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.CASCADE, related_name="slots"
@@ -168,3 +182,14 @@ class Slot(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == SlotStatus.CANCELLED
+
+    @property
+    def is_online(self) -> bool:
+        return self.mode == Mode.ONLINE
+
+    @property
+    def video_link(self) -> str:
+        """The video link when it is a web address, for pages and mails to link to; anything
+        else (a javascript: address would run when clicked) is not linked."""
+        scheme = self.video_url.split(":", 1)[0].lower() if ":" in self.video_url else ""
+        return self.video_url if scheme in ("http", "https") else ""

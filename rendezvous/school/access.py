@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from rendezvous.accounts.models import Role, User
+from rendezvous.accounts.models import STAFF_ROLES, Role, User
 from rendezvous.school.models import Department, Pupil, SchoolClass
 
 
@@ -19,7 +19,7 @@ def _organisation_member(user: User) -> bool:
 
 
 def departments_visible_to(user: User) -> QuerySet[Department]:
-    if not _organisation_member(user) or user.role not in (Role.ADMIN, Role.TEACHER):
+    if not _organisation_member(user) or user.role not in STAFF_ROLES:
         return Department.objects.none()
     return Department.objects.filter(organisation_id=user.organisation_id)
 

@@ -49,3 +49,15 @@ class RosterRejected(DomainError):
         super().__init__(
             details={"errors": [{"line": e.line, "message": str(e.message)} for e in self.errors]}
         )
+
+
+class NotAParent(DomainError):
+    """The account chosen is not a parent's; callers may say what needed a parent."""
+
+    code = "not_a_parent"
+    message = _("Credentials can only be sent to parents.")
+
+
+class LoginCodesExhausted(Conflict):
+    code = "login_codes_exhausted"
+    message = _("No free login code could be found. Please try again.")

@@ -4,8 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from rendezvous.accounts.models import STAFF_ROLES, User
-from rendezvous.accounts.selectors import parents_of
+from rendezvous.accounts.models import STAFF_ROLES, Role, User
+from rendezvous.lib.forms import RowsChoiceField
 from rendezvous.organisations.models import Organisation
 from rendezvous.school.models import Department, Pupil, SchoolClass
 
@@ -13,12 +13,12 @@ MAX_ROSTER_BYTES = 5 * 1024 * 1024
 MULTI = forms.SelectMultiple(attrs={"size": 8})
 
 
-class PersonChoiceField(forms.ModelMultipleChoiceField):
+class PersonChoiceField(RowsChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return obj.full_name or obj.email
 
 
-class PupilChoiceField(forms.ModelMultipleChoiceField):
+class PupilChoiceField(RowsChoiceField):
     def label_from_instance(self, obj: Pupil) -> str:
         return f"{obj.last_name}, {obj.first_name} ({obj.school_class.name})"
 
@@ -77,7 +77,9 @@ class LinkParentForm(forms.Form):
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["parent"]
-        field.queryset = parents_of(organisation)
+        field.queryset = User.objects.filter(organisation=organisation, role=Role.PARENT).order_by(
+            "last_name", "first_name", "pk"
+        )
         field.label_from_instance = lambda parent: " · ".join(
             part for part in (parent.full_name, parent.email) if part
         )
@@ -129,5 +131,5 @@ class RosterUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_ROSTER_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
+            raise forms.ValidationError(_("The file is larger than 5 MB."), code="too_large")
         return upload

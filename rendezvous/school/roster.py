@@ -1,4 +1,4 @@
-"""Roster import (S3): classes, pupils and parents from a CSV file, all or nothing.
+"""Roster import: classes, pupils and parents from a CSV file, all or nothing.
 
 The file is read completely and every line checked before anything is written; a file with
 any bad line raises RosterRejected listing each one. Rows are matched to what exists, so
@@ -27,7 +27,7 @@ from rendezvous.accounts.models import Role, User
 from rendezvous.organisations.models import Organisation
 from rendezvous.school import services
 from rendezvous.school.errors import RosterRejected
-from rendezvous.school.models import Department, Guardianship, Pupil, SchoolClass
+from rendezvous.school.models import Guardianship, Pupil, SchoolClass
 
 REQUIRED_COLUMNS = (
     "class",
@@ -242,70 +242,81 @@ def _key(*names: str) -> tuple[str, ...]:
 
 @dataclass
 class _Tally:
+    """What one kind of row the file named: created by this import, or there already."""
+
     created: set = field(default_factory=set)
     existing: set = field(default_factory=set)
 
-    def count(self, row, *, created: bool) -> None:
+    def count(self, key, *, created: bool) -> None:
         if created:
-            self.created.add(row.pk)
-        elif row.pk not in self.created:
-            self.existing.add(row.pk)
+            self.created.add(key)
+        elif key not in self.created:
+            self.existing.add(key)
 
 
 class _Importer:
-    """What the organisation has, indexed as the file matches it, plus what the file adds."""
+    """What the organisation has, indexed as the file matches it, plus what the file adds.
+
+    The file is planned in memory first and written with a few bulk inserts at the end, so the
+    import's transaction (on SQLite: the whole database's write lock) lasts a moment whatever
+    the file's size. The organisation is locked meanwhile, so what the indexes say stays true:
+    class names and parents' addresses are free, and links are new.
+    """
 
     def __init__(self, organisation: Organisation):
         self.organisation = organisation
-        self.department: Department | None = None
-        self.classes = {
-            _key(c.name): c for c in SchoolClass.objects.filter(organisation=organisation)
-        }
+        classes = list(SchoolClass.objects.filter(organisation=organisation))
+        self.classes = {_key(c.name): c for c in classes}
+        class_keys = {c.pk: _key(c.name) for c in classes}
         self.pupils = {
-            (p.school_class_id, *_key(p.first_name, p.last_name)): p
+            (*class_keys[p.school_class_id], *_key(p.first_name, p.last_name)): p
             for p in Pupil.objects.filter(organisation=organisation)
         }
-        parents = User.objects.filter(organisation=organisation, role=Role.PARENT)
-        self.parents_by_email = {p.email.casefold(): p for p in parents.exclude(email="")}
+        parents = {
+            p.pk: p for p in User.objects.filter(organisation=organisation, role=Role.PARENT)
+        }
+        self.parents_by_email = {p.email.casefold(): p for p in parents.values() if p.email}
+        # Keyed by the pupil object's id(), since a pupil the file adds has no pk yet.
         self.parents_of_pupil: dict[int, list[User]] = defaultdict(list)
-        for link in Guardianship.objects.filter(pupil__organisation=organisation).select_related(
-            "parent"
-        ):
-            self.parents_of_pupil[link.pupil_id].append(link.parent)
-        self.tallies = defaultdict(_Tally)
+        pupils = {p.pk: p for p in self.pupils.values()}
+        links = Guardianship.objects.filter(pupil__organisation=organisation)
+        for pupil_id, parent_id in links.values_list("pupil_id", "parent_id"):
+            self.parents_of_pupil[id(pupils[pupil_id])].append(parents[parent_id])
+        self.new: dict[str, list] = defaultdict(list)
+        self.tallies: dict[str, _Tally] = defaultdict(_Tally)
 
-    def school_class(self, row: RosterRow) -> SchoolClass:
-        found = self.classes.get(_key(row.class_name))
+    def school_class(self, row: RosterRow) -> tuple[tuple[str, ...], SchoolClass]:
+        key = _key(row.class_name)
+        found = self.classes.get(key)
         if found is None:
-            self.department = self.department or services.imported_department(self.organisation)
-            found = services.create_class(
-                organisation=self.organisation, department=self.department, name=row.class_name
-            )
-            self.classes[_key(row.class_name)] = found
-            self.tallies["classes"].count(found, created=True)
-        self.tallies["classes"].count(found, created=False)
-        return found
+            found = SchoolClass(organisation=self.organisation, name=row.class_name)
+            self.classes[key] = found
+            self.new["classes"].append(found)
+            self.tallies["classes"].count(id(found), created=True)
+        self.tallies["classes"].count(id(found), created=False)
+        return key, found
 
-    def pupil(self, row: RosterRow, school_class: SchoolClass) -> Pupil:
-        key = (school_class.pk, *_key(row.pupil_first_name, row.pupil_last_name))
+    def pupil(self, row: RosterRow, class_key, school_class: SchoolClass) -> Pupil:
+        key = (*class_key, *_key(row.pupil_first_name, row.pupil_last_name))
         found = self.pupils.get(key)
         if found is None:
-            found = services.create_pupil(
+            found = Pupil(
                 organisation=self.organisation,
                 school_class=school_class,
                 first_name=row.pupil_first_name,
                 last_name=row.pupil_last_name,
             )
             self.pupils[key] = found
-            self.tallies["pupils"].count(found, created=True)
-        self.tallies["pupils"].count(found, created=False)
+            self.new["pupils"].append(found)
+            self.tallies["pupils"].count(id(found), created=True)
+        self.tallies["pupils"].count(id(found), created=False)
         return found
 
     def _known_parent(self, row: RosterRow, pupil: Pupil) -> User | None:
         if row.parent_email:
             return self.parents_by_email.get(row.parent_email.casefold())
         names = _key(row.parent_first_name, row.parent_last_name)
-        for parent in self.parents_of_pupil[pupil.pk]:
+        for parent in self.parents_of_pupil[id(pupil)]:
             if _key(parent.first_name, parent.last_name) == names:
                 return parent
         return None
@@ -313,7 +324,7 @@ class _Importer:
     def parent(self, row: RosterRow, pupil: Pupil) -> User:
         found = self._known_parent(row, pupil)
         if found is None:
-            found = services.add_parent(
+            found = services.new_parent(
                 organisation=self.organisation,
                 first_name=row.parent_first_name,
                 last_name=row.parent_last_name,
@@ -322,17 +333,32 @@ class _Importer:
             )
             if row.parent_email:
                 self.parents_by_email[row.parent_email.casefold()] = found
-            self.tallies["parents"].count(found, created=True)
-        self.tallies["parents"].count(found, created=False)
+            self.new["parents"].append(found)
+            self.tallies["parents"].count(id(found), created=True)
+        self.tallies["parents"].count(id(found), created=False)
         return found
 
     def link(self, pupil: Pupil, parent: User) -> None:
-        if any(known.pk == parent.pk for known in self.parents_of_pupil[pupil.pk]):
-            self.tallies["links"].count(_Link(pupil.pk, parent.pk), created=False)
+        key = (id(pupil), id(parent))
+        known = self.parents_of_pupil[id(pupil)]
+        if any(other is parent for other in known):
+            self.tallies["links"].count(key, created=False)
             return
-        services.link_parent(pupil=pupil, parent=parent)
-        self.parents_of_pupil[pupil.pk].append(parent)
-        self.tallies["links"].count(_Link(pupil.pk, parent.pk), created=True)
+        known.append(parent)
+        self.new["links"].append(Guardianship(pupil=pupil, parent=parent))
+        self.tallies["links"].count(key, created=True)
+
+    def write(self) -> None:
+        """The planned rows, a bulk insert per kind; each kind's new primary keys are set on
+        the objects, so the next kind's foreign keys follow them."""
+        if self.new["classes"]:
+            department = services.imported_department(self.organisation)
+            for school_class in self.new["classes"]:
+                school_class.department = department
+        SchoolClass.objects.bulk_create(self.new["classes"])
+        Pupil.objects.bulk_create(self.new["pupils"])
+        User.objects.bulk_create(self.new["parents"])
+        Guardianship.objects.bulk_create(self.new["links"])
 
     def result(self) -> ImportResult:
         counts = {}
@@ -343,25 +369,16 @@ class _Importer:
         return ImportResult(**counts)
 
 
-@dataclass(frozen=True)
-class _Link:
-    pupil_id: int
-    parent_id: int
-
-    @property
-    def pk(self) -> tuple[int, int]:
-        return (self.pupil_id, self.parent_id)
-
-
-@transaction.atomic
 def import_roster(*, organisation: Organisation, data: bytes) -> ImportResult:
     """Import a roster file into the organisation, or raise RosterRejected and write nothing."""
     rows = parse(decode(data), default_language=organisation.language)
-    # One import at a time per organisation, so two uploads of one file cannot both create.
-    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
-    importer = _Importer(organisation)
-    for row in rows:
-        school_class = importer.school_class(row)
-        pupil = importer.pupil(row, school_class)
-        importer.link(pupil, importer.parent(row, pupil))
+    with transaction.atomic():
+        # One import at a time per organisation, so two uploads of one file cannot both create.
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        importer = _Importer(organisation)
+        for row in rows:
+            class_key, school_class = importer.school_class(row)
+            pupil = importer.pupil(row, class_key, school_class)
+            importer.link(pupil, importer.parent(row, pupil))
+        importer.write()
     return importer.result()

@@ -1,4 +1,4 @@
-"""School structure workflows (S1-S3): departments, classes, pupils and their parents.
+"""School structure workflows: departments, classes, pupils and their parents.
 
 Each runs in one transaction. Views and the roster import call these; nothing else writes here.
 """
@@ -8,17 +8,18 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 
-from rendezvous.accounts.errors import NotAParent
 from rendezvous.accounts.models import STAFF_ROLES, Role, User
-from rendezvous.bookings.errors import HasAppointments
-from rendezvous.bookings.models import ACTIVE_STATUSES, Booking
+from rendezvous.lib.guards import Guards
 from rendezvous.organisations.models import Organisation
 from rendezvous.school import errors
 from rendezvous.school.models import Department, Guardianship, Pupil, SchoolClass
 
 IMPORTED_DEPARTMENT = _("Imported classes")
+# Rules of higher apps (appointments that depend on a pupil or a parent) run before these.
+pupils_removal = Guards("pupils deleted")
+guardianships_removal = Guards("parents unlinked from pupils")
+parent_removal = Guards("parent account deleted")
 ONLY_PARENTS_LINKED = _("Only parent accounts can be linked to pupils.")
 
 
@@ -39,7 +40,7 @@ def _check_parents(organisation: Organisation, parents: Iterable[User]) -> list[
     parents = list(parents)
     _check_same_organisation(organisation, *parents)
     if any(parent.role != Role.PARENT for parent in parents):
-        raise NotAParent(ONLY_PARENTS_LINKED)
+        raise errors.NotAParent(ONLY_PARENTS_LINKED)
     return parents
 
 
@@ -49,30 +50,6 @@ def _check_name_free(rows, name: str, *, exclude=None) -> None:
         rows = rows.exclude(pk=exclude.pk)
     if rows.exists():
         raise errors.NameTaken()
-
-
-def _check_no_appointments(pupils) -> None:
-    count = Booking.objects.filter(pupil__in=pupils, status__in=ACTIVE_STATUSES).count()
-    if count:
-        raise HasAppointments(count=count)
-
-
-def _check_no_shared_appointments(links: Iterable[tuple[Pupil, User]]) -> None:
-    """A parent keeps a child's appointments only while they are the child's parent, so a link
-    with active appointments booked through it stays until those are cancelled."""
-    for pupil, parent in links:
-        count = Booking.objects.filter(
-            pupil=pupil, booker=parent, status__in=ACTIVE_STATUSES
-        ).count()
-        if count:
-            message = ngettext_lazy(
-                "%(parent)s still has %(count)d active appointment for %(pupil)s. "
-                "Cancel it before unlinking them.",
-                "%(parent)s still has %(count)d active appointments for %(pupil)s. "
-                "Cancel them before unlinking them.",
-                "count",
-            ) % {"count": count, "parent": str(parent), "pupil": str(pupil)}
-            raise HasAppointments(message, count=count)
 
 
 @transaction.atomic
@@ -160,8 +137,8 @@ def update_class(
 
 @transaction.atomic
 def delete_class(*, school_class: SchoolClass) -> None:
-    """Deletes the class with its pupils; refused while any of them has an active appointment."""
-    _check_no_appointments(school_class.pupils.all())
+    """Deletes the class with its pupils; the guards refuse while something depends on them."""
+    pupils_removal.check(school_class.pupils.all())
     school_class.delete()
 
 
@@ -200,7 +177,7 @@ def update_pupil(
     if parents is not None:
         parents = _check_parents(pupil.organisation, parents)
         gone = pupil.parents.exclude(pk__in=[parent.pk for parent in parents])
-        _check_no_shared_appointments((pupil, parent) for parent in gone)
+        guardianships_removal.check([(pupil, parent) for parent in gone])
         pupil.parents.set(parents)
     pupil.school_class, pupil.first_name, pupil.last_name = school_class, first_name, last_name
     pupil.save(update_fields=["school_class", "first_name", "last_name"])
@@ -209,7 +186,7 @@ def update_pupil(
 
 @transaction.atomic
 def delete_pupil(*, pupil: Pupil) -> None:
-    _check_no_appointments([pupil])
+    pupils_removal.check([pupil])
     pupil.delete()
 
 
@@ -222,8 +199,8 @@ def link_parent(*, pupil: Pupil, parent: User) -> Guardianship:
 
 @transaction.atomic
 def unlink_parent(*, pupil: Pupil, parent: User) -> None:
-    """Refused while the parent has active appointments for the child (they would keep them)."""
-    _check_no_shared_appointments([(pupil, parent)])
+    """Refused by the guards while something still depends on the link."""
+    guardianships_removal.check([(pupil, parent)])
     Guardianship.objects.filter(pupil=pupil, parent=parent).delete()
 
 
@@ -244,6 +221,23 @@ def _check_children(organisation: Organisation, children: Iterable[Pupil]) -> li
     return children
 
 
+def new_parent(
+    *, organisation: Organisation, first_name: str, last_name: str, email: str, language: str
+) -> User:
+    """A parent account, not saved yet, without a password or login code: "send credentials"
+    issues those."""
+    parent = User(
+        organisation=organisation,
+        role=Role.PARENT,
+        first_name=first_name,
+        last_name=last_name,
+        email=User.objects.normalize_email(email.strip()),
+        language=language or organisation.language,
+    )
+    parent.set_unusable_password()
+    return parent
+
+
 @transaction.atomic
 def add_parent(
     *,
@@ -255,18 +249,15 @@ def add_parent(
     children: Iterable[Pupil] = (),
 ) -> User:
     """A parent account without a password or login code: "send credentials" issues those."""
-    email = User.objects.normalize_email(email.strip())
-    _check_parent_email_free(organisation, email)
-    children = _check_children(organisation, children)
-    parent = User(
+    parent = new_parent(
         organisation=organisation,
-        role=Role.PARENT,
         first_name=first_name,
         last_name=last_name,
         email=email,
-        language=language or organisation.language,
+        language=language,
     )
-    parent.set_unusable_password()
+    _check_parent_email_free(organisation, parent.email)
+    children = _check_children(organisation, children)
     parent.save()
     parent.children.set(children)
     return parent
@@ -290,7 +281,7 @@ def update_parent(
     if children is not None:
         children = _check_children(organisation, children)
         gone = parent.children.exclude(pk__in=[child.pk for child in children])
-        _check_no_shared_appointments((child, parent) for child in gone)
+        guardianships_removal.check([(child, parent) for child in gone])
         parent.children.set(children)
     parent.first_name, parent.last_name = first_name, last_name
     parent.email, parent.language = email, language
@@ -301,7 +292,5 @@ def update_parent(
 @transaction.atomic
 def delete_parent(*, parent: User) -> None:
     _check_parents(parent.organisation, [parent])
-    count = Booking.objects.filter(booker=parent, status__in=ACTIVE_STATUSES).count()
-    if count:
-        raise HasAppointments(count=count)
+    parent_removal.check(parent)
     parent.delete()

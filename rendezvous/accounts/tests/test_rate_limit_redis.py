@@ -1,4 +1,4 @@
-"""With REDIS_URL, sign-in counters live in Redis, shared by every web process (A5)."""
+"""With REDIS_URL, sign-in counters live in Redis, shared by every web process."""
 
 import uuid
 

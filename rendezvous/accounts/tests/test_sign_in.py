@@ -5,10 +5,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from rendezvous.accounts.services import send_parent_credentials
 from rendezvous.accounts.tests.factories import PASSWORD, ParentFactory
 from rendezvous.notifications.models import OutgoingEmail
-from rendezvous.organisations.tests.factories import OrganisationFactory
+from rendezvous.school.credentials import send_parent_credentials
 
 MISMATCH = "The login or the password is not correct."
 THROTTLED = "Too many failed login attempts. Try again later."
@@ -154,20 +153,6 @@ def test_staff_cannot_sign_in_with_a_parent_code(client, teacher):
     teacher.save(update_fields=["login_code"])
     sign_in(client, "12345", PASSWORD)
     assert signed_in(client) is None
-
-
-@pytest.mark.django_db
-def test_same_code_in_two_organisations_signs_in_each_own_parent(client):
-    first = ParentFactory(organisation=OrganisationFactory(), login_code="55555", email="")
-    second = ParentFactory(organisation=OrganisationFactory(), login_code="55555", email="")
-    first_password = send_parent_credentials(parents=[first]).letters[0].password
-    second_password = send_parent_credentials(parents=[second]).letters[0].password
-
-    sign_in(client, "55555", first_password)
-    assert signed_in(client) == first.pk
-    client.logout()
-    sign_in(client, "55555", second_password)
-    assert signed_in(client) == second.pk
 
 
 @pytest.mark.django_db

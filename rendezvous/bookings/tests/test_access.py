@@ -1,12 +1,14 @@
 """Permitted lookups of bookings.access that the views rely on."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from rendezvous.accounts.tests.factories import UserFactory
-from rendezvous.bookings.access import get_move_target
+from rendezvous.accounts.tests.factories import ParentFactory, UserFactory
+from rendezvous.bookings.access import get_booking_for_user, get_move_target
 from rendezvous.bookings.services import book_slot
 from rendezvous.scheduling.tests.factories import EventFactory, SlotFactory
+from rendezvous.school.tests.factories import GuardianshipFactory
 
 
 @pytest.fixture
@@ -54,3 +56,35 @@ def test_nothing_is_a_move_target_for_another_organisation(booking, make_slot, o
 def test_an_unknown_slot_is_not_a_move_target(parent, booking):
     with pytest.raises(Http404):
         get_move_target(parent, booking, 987654)
+
+
+@pytest.mark.django_db
+def test_the_other_parent_of_the_child_reads_but_never_changes_the_booking(
+    booking, pupil, organisation
+):
+    co_parent = ParentFactory(organisation=organisation)
+    GuardianshipFactory(pupil=pupil, parent=co_parent)
+
+    assert get_booking_for_user(co_parent, booking.pk) == booking
+    with pytest.raises(PermissionDenied):
+        get_booking_for_user(co_parent, booking.pk, write=True)
+
+
+@pytest.mark.django_db
+def test_the_booker_and_the_teacher_may_change_the_booking(booking, parent, teacher, admin):
+    for who in (parent, teacher, admin):
+        assert get_booking_for_user(who, booking.pk, write=True) == booking
+
+
+@pytest.mark.django_db
+def test_a_former_parent_of_the_child_no_longer_sees_the_booking(booking, parent, pupil):
+    pupil.guardianships.filter(parent=parent).delete()
+    with pytest.raises(Http404):
+        get_booking_for_user(parent, booking.pk)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["other_parent", "other_teacher", "outsider"])
+def test_others_get_404_on_the_booking(booking, request, who):
+    with pytest.raises(Http404):
+        get_booking_for_user(request.getfixturevalue(who), booking.pk)

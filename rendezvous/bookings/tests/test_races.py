@@ -1,10 +1,8 @@
-"""Races for one place and double submissions (B9), with real threads against the database."""
+"""Races for one place and double submissions, with real threads against the database."""
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -12,33 +10,11 @@ from rendezvous.accounts.tests.factories import ParentFactory
 from rendezvous.bookings import errors
 from rendezvous.bookings.models import Booking
 from rendezvous.bookings.services import book_slot
+from rendezvous.lib.tests.race import race
 from rendezvous.notifications.models import OutgoingEmail
 from rendezvous.school.tests.factories import GuardianshipFactory, PupilFactory
 
 RACERS = 20
-
-
-def race(calls):
-    """Run the calls at the same moment, one thread each; return their results or errors."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except Exception as exc:  # collected and asserted on by the caller
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Invariant 1: after any sequence of book / cancel / move / reject, every slot's seats_taken
+"""After any sequence of book / cancel / move / reject, every slot's seats_taken
 equals the seats of its active bookings and never exceeds its capacity."""
 
 import contextlib

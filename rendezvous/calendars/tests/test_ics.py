@@ -1,76 +1,57 @@
-"""N3: one UID per booking; every change raises SEQUENCE; a cancellation is METHOD:CANCEL."""
+from datetime import UTC, datetime, timedelta
 
 import icalendar
-import pytest
 
-from rendezvous.bookings.services import book_slot, cancel_booking, decide_booking, move_booking
-from rendezvous.calendars.ics import booking_calendar
-from rendezvous.notifications.models import OutgoingEmail
-from rendezvous.scheduling.tests.factories import SlotFactory
+from rendezvous.calendars.ics import EntryStatus, Invitation, Person, calendar_uid, invitation_ics
+
+START = datetime(2026, 12, 10, 15, 0, tzinfo=UTC)
 
 
-def invitation(template: str):
-    calendar = icalendar.Calendar.from_ical(OutgoingEmail.objects.get(template=template).ics)
-    (event,) = calendar.walk("VEVENT")
-    return calendar, event
+def invitation(**changes) -> Invitation:
+    fields = {
+        "uid": calendar_uid("booking", 7),
+        "sequence": 2,
+        "stamp": START - timedelta(days=1),
+        "starts_at": START,
+        "ends_at": START + timedelta(minutes=10),
+        "summary": "Appointment with Anna Becker",
+        "status": EntryStatus.CONFIRMED,
+        "location": "R101",
+        "organizer": Person(email="anna@example.org", name="Anna Becker"),
+        "attendee": Person(email="parent@example.org", name="Sandra Müller"),
+    }
+    return Invitation(**{**fields, **changes})
 
 
-@pytest.mark.django_db
-def test_a_moved_booking_keeps_its_uid_with_a_higher_sequence(
-    organisation, teacher, event, parent, pupil, slot
-):
-    later = SlotFactory(organisation=organisation, host=teacher, event=event)
-    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
+def parsed(text: str):
+    calendar = icalendar.Calendar.from_ical(text)
+    (entry,) = calendar.walk("VEVENT")
+    return calendar, entry
 
-    move_booking(booking=booking, to_slot=later, actor=parent)
 
-    _, first = invitation("booking_received")
-    calendar, moved = invitation("booking_moved")
+def test_an_invitation_carries_its_uid_sequence_times_and_people(settings):
+    settings.SITE_URL = "https://termine.example.org"
+    calendar, entry = parsed(invitation_ics(invitation(uid=calendar_uid("booking", 7))))
+
     assert calendar["METHOD"] == "REQUEST"
-    assert moved["UID"] == first["UID"]
-    assert moved["SEQUENCE"] > first["SEQUENCE"]
-    assert moved.decoded("DTSTART") == later.starts_at
-    assert first.decoded("DTSTART") == slot.starts_at
+    assert entry["UID"] == "booking-7@termine.example.org"
+    assert entry["SEQUENCE"] == 2
+    assert entry.decoded("DTSTART") == START
+    assert entry.decoded("DTEND") - entry.decoded("DTSTART") == timedelta(minutes=10)
+    assert entry["LOCATION"] == "R101"
+    assert str(entry["ORGANIZER"]) == "mailto:anna@example.org"
+    assert entry["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
 
 
-@pytest.mark.django_db
-def test_a_cancelled_booking_is_a_cancel_of_the_same_event(parent, pupil, slot):
-    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
+def test_a_cancelled_entry_is_a_cancel_without_acceptance():
+    calendar, entry = parsed(invitation_ics(invitation(status=EntryStatus.CANCELLED)))
 
-    cancel_booking(booking=booking, actor=parent)
-
-    _, first = invitation("booking_received")
-    calendar, cancelled = invitation("booking_cancelled")
     assert calendar["METHOD"] == "CANCEL"
-    assert cancelled["STATUS"] == "CANCELLED"
-    assert cancelled["UID"] == first["UID"]
-    assert cancelled["SEQUENCE"] > first["SEQUENCE"]
+    assert entry["STATUS"] == "CANCELLED"
+    assert "PARTSTAT" not in entry["ATTENDEE"].params
 
 
-@pytest.mark.django_db
-def test_a_rejected_booking_withdraws_the_invitation(parent, pupil, slot):
-    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
-    decide_booking(booking=booking, confirm=False)
-    calendar, rejected = invitation("booking_rejected")
-    assert calendar["METHOD"] == "CANCEL"
-    assert rejected["STATUS"] == "CANCELLED"
+def test_people_without_an_address_are_left_out():
+    _calendar, entry = parsed(invitation_ics(invitation(attendee=Person(email="", name="Guest"))))
 
-
-@pytest.mark.django_db
-def test_a_pending_booking_is_tentative_and_a_confirmed_one_confirmed(parent, pupil, slot):
-    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
-    decide_booking(booking=booking, confirm=True)
-    assert invitation("booking_received")[1]["STATUS"] == "TENTATIVE"
-    assert invitation("booking_confirmed")[1]["STATUS"] == "CONFIRMED"
-
-
-@pytest.mark.django_db
-def test_the_invitation_names_the_teacher_and_the_booker(teacher, parent, pupil, slot):
-    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
-    event = icalendar.Calendar.from_ical(booking_calendar(booking, summary="Meeting")).walk(
-        "VEVENT"
-    )[0]
-    assert str(event["ORGANIZER"]) == f"mailto:{teacher.email}"
-    assert str(event["ATTENDEE"]) == f"mailto:{parent.email}"
-    assert event["SUMMARY"] == "Meeting"
-    assert event.decoded("DTSTAMP").utcoffset().total_seconds() == 0
+    assert "ATTENDEE" not in entry

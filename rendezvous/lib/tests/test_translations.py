@@ -1,4 +1,4 @@
-"""Every marked string has a German and a Russian translation (X1)."""
+"""Every marked string has a German and a Russian translation."""
 
 import gettext
 import re

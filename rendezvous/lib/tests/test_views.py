@@ -33,6 +33,9 @@ def test_parse_id_accepts_only_plain_ids_a_database_can_hold(value, expected):
         ("https://evil.example/", "/office/appointments/"),
         ("//evil.example/", "/office/appointments/"),
         ("", "/office/appointments/"),
+        ("-1", "/office/appointments/"),  # once taken for a URL name: a 500
+        ("home", "/office/appointments/"),
+        ("javascript:alert(1)", "/office/appointments/"),
     ],
 )
 def test_safe_next_keeps_visitors_on_this_site(next_url, expected):

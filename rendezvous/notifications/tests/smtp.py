@@ -3,8 +3,11 @@
 Use the `smtp_server` fixture (import it into a test module or conftest): it starts the server
 and points the outbox worker's delivery backend at it. `smtp_server.stop()` / `.start()` take it
 down and bring it back on the same port; `.messages` are the received mails, parsed.
+`smtp_server.stall(n)` makes the next n messages hang after their data is in, before the server
+answers (a slow or dead-locked server), until `.resume()`; `.stalled` is set once one hangs.
 """
 
+import asyncio
 import email
 import socket
 import threading
@@ -29,6 +32,9 @@ class Collector:
         self.envelopes = []
         self.peers = []
         self.refuse: set[str] = set()
+        self.stalls = 0
+        self.stalled = threading.Event()
+        self.resumed = threading.Event()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if address in self.refuse:
@@ -37,6 +43,14 @@ class Collector:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        with self.lock:
+            stall = self.stalls > 0
+            if stall:
+                self.stalls -= 1
+        if stall:
+            self.stalled.set()
+            while not self.resumed.is_set():  # the event loop keeps serving other clients
+                await asyncio.sleep(0.01)
         with self.lock:
             self.envelopes.append(envelope)
             self.peers.append(session.peer)
@@ -58,6 +72,15 @@ class SmtpServer:
         if self.controller is not None:
             self.controller.stop()
             self.controller = None
+
+    def stall(self, count: int = 1) -> None:
+        self.handler.stalled.clear()
+        self.handler.resumed.clear()
+        self.handler.stalls = count
+
+    def resume(self) -> None:
+        self.handler.stalls = 0
+        self.handler.resumed.set()
 
     @property
     def messages(self) -> list[EmailMessage]:
@@ -82,4 +105,5 @@ def smtp_server(settings):
     settings.EMAIL_USE_SSL = False
     settings.EMAIL_TIMEOUT = 5
     yield server
+    server.resume()
     server.stop()

@@ -1,41 +1,17 @@
-"""Invariant 5 under concurrency: workers racing for the same rows never send one twice."""
+"""Under concurrency, workers racing for the same rows never send one twice."""
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
+from rendezvous.lib.tests.race import run_in_threads
 from rendezvous.notifications.models import EmailState, OutgoingEmail
-from rendezvous.notifications.services import claim_due, send_due_emails
+from rendezvous.notifications.services import claim_due, new_claim_token, send_due_emails
 from rendezvous.organisations.tests.factories import OrganisationFactory
 
 WORKERS = 4
 EMAILS = 40
-
-
-def run_in_threads(work, count: int) -> list:
-    """Run work() in `count` threads released together; each thread has its own connection."""
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def worker():
-        try:
-            barrier.wait()
-            results.append(work())
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
-    return results
 
 
 def queue_many(count: int) -> None:
@@ -56,7 +32,10 @@ def queue_many(count: int) -> None:
 def test_concurrent_claims_never_share_a_row():
     queue_many(EMAILS)
 
-    claims = run_in_threads(lambda: [e.pk for e in claim_due(limit=EMAILS)], WORKERS)
+    def claim():
+        return [e.pk for e in claim_due(token=new_claim_token(), limit=EMAILS)]
+
+    claims = run_in_threads(claim, WORKERS)
 
     claimed = [pk for claim in claims for pk in claim]
     assert len(claimed) == len(set(claimed)) == EMAILS

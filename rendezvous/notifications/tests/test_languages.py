@@ -1,12 +1,12 @@
-"""N1/X1: each email is rendered in its recipient's language (and the organisation's zone)."""
+"""Each email is rendered in its recipient's language (and the organisation's zone)."""
 
 import pytest
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 
 from rendezvous.bookings.services import book_slot
+from rendezvous.lib.mail import render_email
 from rendezvous.notifications.models import OutgoingEmail
-from rendezvous.notifications.services import render_email
 
 
 def weekday(moment, language: str, tz) -> str:

@@ -1,4 +1,4 @@
-"""The office's outbox page (N2): failures first, details, and Resend."""
+"""The office's outbox page: failures first, details, and Resend."""
 
 import re
 from datetime import timedelta
@@ -8,11 +8,11 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from rendezvous.accounts.services import send_parent_credentials
 from rendezvous.bookings.services import book_slot
 from rendezvous.notifications.models import EmailState, OutgoingEmail
 from rendezvous.notifications.services import send_due_emails
 from rendezvous.notifications.tests.factories import FailedEmailFactory, OutgoingEmailFactory
+from rendezvous.school.credentials import send_parent_credentials
 
 LIST = reverse("office:emails")
 

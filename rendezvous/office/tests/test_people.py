@@ -1,4 +1,4 @@
-"""The office's people pages: staff accounts (A4) and parents' credentials (A2)."""
+"""The office's people pages: staff accounts and parents' credentials."""
 
 import re
 
@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from rendezvous.accounts.models import Role, User
-from rendezvous.accounts.services import send_requested_credentials
 from rendezvous.accounts.tests.factories import ParentFactory, UserFactory
 from rendezvous.notifications.models import OutgoingEmail
+from rendezvous.school.credentials import send_requested_credentials
 from rendezvous.school.tests.factories import GuardianshipFactory, PupilFactory, SchoolClassFactory
 
 STAFF = reverse("office:users")

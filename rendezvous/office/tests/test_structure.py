@@ -416,7 +416,21 @@ def test_roster_upload_of_garbage_is_a_clear_error(client, english, admin):
 def test_roster_upload_without_a_file_is_a_form_error(client, admin):
     client.force_login(admin)
     response = client.post(reverse("office:roster-import"), {})
-    assert response.status_code == 200 and response.context["form"].errors["file"]
+    assert response.status_code == 400 and response.context["form"].errors["file"]
+
+
+@pytest.mark.django_db
+def test_a_roster_over_the_size_limit_is_refused_with_413_and_imports_nothing(
+    client, english, admin, monkeypatch
+):
+    monkeypatch.setattr("rendezvous.school.forms.MAX_ROSTER_BYTES", len(ROSTER) - 1)
+    client.force_login(admin)
+
+    response = client.post(reverse("office:roster-import"), {"file": upload(ROSTER)})
+
+    assert response.status_code == 413
+    assert "larger than 5 MB" in response.content.decode()
+    assert not Pupil.objects.exists()
 
 
 @pytest.mark.django_db

@@ -9,14 +9,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from rendezvous.accounts.models import Role
-from rendezvous.bookings.access import get_booking_for_user
-from rendezvous.bookings.forms import AppointmentFilterForm
+from rendezvous.bookings.access import get_booking_for_user, get_move_target
+from rendezvous.bookings.forms import MoveForm
 from rendezvous.bookings.selectors import bookings_for_office, by_day, free_slots_for_move
-from rendezvous.bookings.services import cancel_booking
-from rendezvous.bookings.views import move_from_post
+from rendezvous.bookings.services import cancel_booking, move_booking
 from rendezvous.lib.errors import DomainError
 from rendezvous.lib.views import report_error, role_required, safe_next
-from rendezvous.scheduling.models import Event, Phase
+from rendezvous.office.forms import AppointmentFilterForm
+from rendezvous.scheduling.access import events_visible_to
+from rendezvous.scheduling.models import Phase
 
 PAGE_SIZE = 50
 
@@ -31,14 +32,12 @@ def _list_url(request) -> str:
 
 @role_required(Role.ADMIN)
 def appointments(request):
-    events = Event.objects.filter(organisation_id=request.user.organisation_id).order_by(
-        "-starts_on", "-pk"
-    )
+    events = events_visible_to(request.user).order_by("-starts_on", "-pk")
     data = request.GET.copy()
     if not data.get("event"):
         default = _default_event(events)
         data["event"] = default.pk if default else ""
-    form = AppointmentFilterForm(data, organisation=request.user.organisation, events=events)
+    form = AppointmentFilterForm(data, user=request.user, events=events)
     page = None
     if form.is_valid() and form.cleaned_data["event"] is not None:
         bookings = bookings_for_office(
@@ -75,7 +74,15 @@ def _move_page(request, booking):
 
 
 def _move(request, booking):
-    if move_from_post(request, booking) is None:
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose a time from the list."))
+        return _move_page(request, booking)
+    to_slot = get_move_target(request.user, booking, form.cleaned_data["slot"])
+    try:
+        move_booking(booking=booking, to_slot=to_slot, actor=request.user)
+    except DomainError as error:
+        report_error(request, error)
         return _move_page(request, booking)
     messages.success(request, _("The appointment has been moved and the parent told."))
     return redirect(_list_url(request))

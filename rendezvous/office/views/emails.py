@@ -1,4 +1,4 @@
-"""The office's view of the outbox (N2): what is stuck or failed, and a Resend button."""
+"""The office's view of the outbox: what is stuck or failed, and a Resend button."""
 
 from urllib.parse import urlencode
 
@@ -51,7 +51,7 @@ def email_detail(request, pk: int):
 @require_POST
 @role_required(Role.ADMIN)
 def email_resend(request, pk: int):
-    email = get_email_for_user(request.user, pk, write=True)
+    email = get_email_for_user(request.user, pk)
     try:
         resend_email(email=email)
     except DomainError as error:

@@ -1,4 +1,4 @@
-"""Office pages for events (E4): list, create, edit, phases, and an overview of one event."""
+"""Office pages for events: list, create, edit, phases, and an overview of one event."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -6,28 +6,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rendezvous.accounts.models import Role
-from rendezvous.bookings.models import ACTIVE_STATUSES
+from rendezvous.bookings.selectors import active_bookings_of_event, with_counts
 from rendezvous.lib.errors import DomainError
 from rendezvous.lib.views import report_error, role_required
 from rendezvous.scheduling import selectors, services
-from rendezvous.scheduling.access import get_event_for_user
+from rendezvous.scheduling.access import events_visible_to, get_event_for_user
 from rendezvous.scheduling.forms import EventForm
-from rendezvous.scheduling.models import Phase
+from rendezvous.scheduling.models import PHASE_STEPS, Phase
 
 admin_only = role_required(Role.ADMIN)
-
-# The buttons offered for each phase; services.set_event_phase has the final word.
-PHASE_ACTIONS = {
-    Phase.DRAFT: [Phase.OPEN],
-    Phase.OPEN: [Phase.CLOSED, Phase.DRAFT],
-    Phase.CLOSED: [Phase.ARCHIVED],
-    Phase.ARCHIVED: [],
-}
 
 
 @admin_only
 def event_list(request):
-    events = selectors.events_with_counts(request.user.organisation_id)
+    events = with_counts(events_visible_to(request.user))
     return render(request, "office/event_list.html", {"events": events})
 
 
@@ -79,15 +71,19 @@ def event_edit(request, pk: int):
 @admin_only
 def event_detail(request, pk: int):
     event = get_event_for_user(request.user, pk, write=True)
-    phases = PHASE_ACTIONS[Phase(event.phase)]
-    if Phase.DRAFT in phases and event.bookings.exists():
-        phases = [phase for phase in phases if phase != Phase.DRAFT]
+    bookings_count = active_bookings_of_event(event).count()
+    # The buttons offered; services.set_event_phase has the final word.
+    phases = [
+        phase
+        for phase in PHASE_STEPS[Phase(event.phase)]
+        if not (phase == Phase.DRAFT and event.bookings.exists())
+    ]
     context = {
         "event": event,
         "classes": event.classes.all(),
         "teachers": selectors.slot_counts_per_teacher(event),
-        "bookings_count": event.bookings.filter(status__in=ACTIVE_STATUSES).count(),
-        "phase_actions": [(phase, phase.label) for phase in phases],
+        "bookings_count": bookings_count,
+        "phase_actions": [(phase, phase.label, phase == Phase.DRAFT) for phase in phases],
     }
     return render(request, "office/event_detail.html", context)
 

@@ -1,4 +1,4 @@
-"""Office pages for people: staff accounts (A4) and parents' credentials (A2)."""
+"""Office pages for people: staff accounts and parents' credentials."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -7,17 +7,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from rendezvous.accounts import services
-from rendezvous.accounts.access import get_parents_for_user, get_user_for_user
-from rendezvous.accounts.forms import (
-    ParentFilterForm,
-    SendCredentialsForm,
-    StaffCreateForm,
-    StaffEditForm,
-)
+from rendezvous.accounts.access import get_parents_for_user, get_user_for_user, people_visible_to
+from rendezvous.accounts.forms import StaffCreateForm, StaffEditForm
 from rendezvous.accounts.models import STAFF_ROLES, Role
-from rendezvous.accounts.selectors import parents_of, staff_of, with_children
 from rendezvous.lib.errors import DomainError
 from rendezvous.lib.views import report_error, role_required
+from rendezvous.office.forms import ParentFilterForm, SendCredentialsForm
+from rendezvous.school.credentials import request_parent_credentials
+from rendezvous.school.selectors import parents_of, with_children
 
 STAFF_FIELDS = ("first_name", "last_name", "email", "role", "language")
 
@@ -28,7 +25,7 @@ def _get_staff(request, user_id):
 
 @role_required(Role.ADMIN)
 def users(request):
-    staff = staff_of(request.user.organisation)
+    staff = people_visible_to(request.user, roles=STAFF_ROLES).order_by("last_name", "first_name")
     return render(request, "office/staff_list.html", {"staff": staff})
 
 
@@ -105,9 +102,9 @@ def user_delete(request, user_id: int):
     return redirect("office:users")
 
 
-def _filtered_parents(organisation, cleaned: dict, *, without_credentials: bool = False):
+def _filtered_parents(user, cleaned: dict, *, without_credentials: bool = False):
     parents = parents_of(
-        organisation,
+        people_visible_to(user, roles=[Role.PARENT]),
         school_class=cleaned.get("school_class"),
         event=cleaned.get("event"),
         without_credentials=without_credentials or cleaned.get("status") == "new",
@@ -119,10 +116,9 @@ def _filtered_parents(organisation, cleaned: dict, *, without_credentials: bool 
 
 @role_required(Role.ADMIN)
 def parent_credentials(request):
-    organisation = request.user.organisation
-    form = ParentFilterForm(request.GET or None, organisation=organisation)
+    form = ParentFilterForm(request.GET or None, user=request.user)
     cleaned = form.cleaned_data if form.is_valid() else {}
-    parents = with_children(_filtered_parents(organisation, cleaned))
+    parents = with_children(_filtered_parents(request.user, cleaned))
     context = {"form": form, "parents": parents, "filters": cleaned}
     return render(request, "office/parents_credentials.html", context)
 
@@ -131,9 +127,7 @@ def _parents_to_send(request, form: SendCredentialsForm) -> list:
     cleaned = form.cleaned_data
     if cleaned["scope"] == "selected":
         return get_parents_for_user(request.user, cleaned["parents"])
-    parents = _filtered_parents(
-        request.user.organisation, cleaned, without_credentials=not cleaned["resend"]
-    )
+    parents = _filtered_parents(request.user, cleaned, without_credentials=not cleaned["resend"])
     return list(parents.select_related("organisation"))
 
 
@@ -142,7 +136,7 @@ def _parents_to_send(request, form: SendCredentialsForm) -> list:
 def parent_credentials_send(request):
     """Answers with the letters: their passwords exist nowhere else, so no redirect.
     Emails are left to the worker (bcrypt for a whole event would outlast the request)."""
-    form = SendCredentialsForm(request.POST, organisation=request.user.organisation)
+    form = SendCredentialsForm(request.POST, user=request.user)
     if not form.is_valid():
         errors = [*form.non_field_errors(), *form.errors.get("parents", [])]
         for error in errors or [_("Choose the parents first.")]:
@@ -150,7 +144,7 @@ def parent_credentials_send(request):
         return redirect("office:parent-credentials")
     parents = _parents_to_send(request, form)
     try:
-        result = services.request_parent_credentials(parents=parents, sent_by=request.user)
+        result = request_parent_credentials(parents=parents, sent_by=request.user)
     except DomainError as error:
         report_error(request, error)
         return redirect("office:parent-credentials")

@@ -1,33 +1,37 @@
-"""Scheduling workflows: events (E4), slots (E1, E3) and bulk patterns (E2).
+"""Scheduling workflows: events, slots and bulk patterns.
 
-Each write runs in one transaction; bookers' emails are queued inside it. Callers import from
-this package; the modules are split by feature (events, slots, bulk) with shared checks."""
+Each write runs in one transaction. Callers import from this package; the modules are split by
+feature (events, slots, bulk) with shared checks. Editing and deleting slots touch bookings and
+live in bookings.services.
+"""
 
 from rendezvous.scheduling.patterns import SlotPattern, expand_pattern
-from rendezvous.scheduling.services.bulk import Candidate as Candidate
 from rendezvous.scheduling.services.bulk import SlotPreview, generate_slots, preview_slots
-from rendezvous.scheduling.services.bulk import _mark_internal_clashes as _mark_internal_clashes
 from rendezvous.scheduling.services.events import create_event, set_event_phase, update_event
 from rendezvous.scheduling.services.slots import (
     check_slot_changeable,
+    check_slot_edit,
     create_slot,
-    delete_slot,
     find_overlaps,
-    update_slot,
+    lock_slot,
+    refuse_overlaps,
+    save_slot,
 )
 
 __all__ = [
     "SlotPattern",
     "SlotPreview",
     "check_slot_changeable",
+    "check_slot_edit",
     "create_event",
     "create_slot",
-    "delete_slot",
     "expand_pattern",
     "find_overlaps",
     "generate_slots",
+    "lock_slot",
     "preview_slots",
+    "refuse_overlaps",
+    "save_slot",
     "set_event_phase",
     "update_event",
-    "update_slot",
 ]

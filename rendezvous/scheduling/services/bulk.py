@@ -1,4 +1,4 @@
-"""Bulk slot workflows (E2): preview and generate the slots of a pattern, all or none."""
+"""Bulk slot workflows: preview and generate the slots of a pattern, all or none."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -10,8 +10,13 @@ from django.utils import timezone
 from rendezvous.accounts.models import User
 from rendezvous.scheduling import errors
 from rendezvous.scheduling.models import Event, Slot
-from rendezvous.scheduling.patterns import SlotPattern, Span, expand_pattern
-from rendezvous.scheduling.services.checks import SLOT_PHASES, _check_host, _is_overlap_violation
+from rendezvous.scheduling.patterns import ClockChange, SlotPattern, Span, expand
+from rendezvous.scheduling.services.checks import (
+    SLOT_PHASES,
+    check_host,
+    check_video_url,
+    is_overlap_violation,
+)
 from rendezvous.scheduling.services.slots import find_overlaps
 
 
@@ -31,6 +36,7 @@ class Candidate:
 class SlotPreview:
     creatable: list[Candidate]
     clashing: list[Candidate]
+    clock_changes: list[ClockChange] = field(default_factory=list)
 
     @property
     def existing_clashes(self) -> list[Slot]:
@@ -72,17 +78,19 @@ def _check_pattern_for_event(pattern: SlotPattern, event: Event | None) -> None:
 
 
 def preview_slots(*, host: User, event: Event | None, pattern: SlotPattern) -> SlotPreview:
-    """What generate_slots would create, and which candidates clash (with what)."""
-    _check_host(host, event)
+    """What generate_slots would create, which candidates clash (with what), and what the
+    clock changes on the pattern's days did to its slots."""
+    check_host(host, event)
+    check_video_url(pattern.video_url)
     _check_pattern_for_event(pattern, event)
-    candidates = [
-        Candidate(start, end) for start, end in expand_pattern(pattern, host.organisation.tz)
-    ]
+    expansion = expand(pattern, host.organisation.tz)
+    candidates = [Candidate(start, end) for start, end in expansion.spans]
     _mark_internal_clashes(candidates)
     _mark_existing_clashes(host, candidates)
     return SlotPreview(
         creatable=[c for c in candidates if not c.is_clashing],
         clashing=[c for c in candidates if c.is_clashing],
+        clock_changes=expansion.clock_changes,
     )
 
 
@@ -124,7 +132,7 @@ def generate_slots(*, host: User, event: Event | None, pattern: SlotPattern) -> 
                     _new_slots(host, event, pattern, preview.creatable)
                 )
         except IntegrityError as exc:
-            if not _is_overlap_violation(exc):
+            if not is_overlap_violation(exc):
                 raise
             raise _overlap_error(
                 host, preview_slots(host=host, event=event, pattern=pattern)

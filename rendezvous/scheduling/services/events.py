@@ -1,4 +1,4 @@
-"""Event workflows (E4): create, update and move an event through its phases."""
+"""Event workflows: create, update and move an event through its phases."""
 
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -10,16 +10,9 @@ from django.utils.translation import gettext as _
 from rendezvous.lib.errors import NotAllowed
 from rendezvous.organisations.models import Organisation
 from rendezvous.scheduling import errors
-from rendezvous.scheduling.models import Event, Phase, SlotStatus
-from rendezvous.scheduling.services.checks import _within_days
+from rendezvous.scheduling.models import PHASE_STEPS, Event, Phase, SlotStatus
+from rendezvous.scheduling.services.checks import within_days
 from rendezvous.school.models import SchoolClass
-
-PHASE_STEPS = {
-    (Phase.DRAFT, Phase.OPEN),
-    (Phase.OPEN, Phase.CLOSED),
-    (Phase.CLOSED, Phase.ARCHIVED),
-    (Phase.OPEN, Phase.DRAFT),
-}
 
 
 class EventFields(TypedDict):
@@ -65,7 +58,7 @@ def _slots_outside(event: Event, starts_on: date, ends_on: date) -> bool:
     for starts_at, ends_at in event.slots.exclude(status=SlotStatus.CANCELLED).values_list(
         "starts_at", "ends_at"
     ):
-        if not _within_days(starts_at, ends_at, starts_on, ends_on, tz):
+        if not within_days(starts_at, ends_at, starts_on, ends_on, tz):
             return True
     return False
 
@@ -100,7 +93,7 @@ def set_event_phase(*, event: Event, phase: str) -> Event:
         event = Event.objects.select_for_update().get(pk=event.pk)
         if phase == event.phase:
             return event
-        if (event.phase, phase) not in PHASE_STEPS:
+        if phase not in PHASE_STEPS[Phase(event.phase)]:
             raise errors.PhaseChangeRefused(
                 _(
                     "An event moves from draft to open, from open to closed and from closed to "

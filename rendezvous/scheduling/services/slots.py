@@ -1,27 +1,21 @@
-"""Single-slot workflows (E1, E3): overlaps, create, update and delete, with their checks."""
+"""Single-slot workflows and checks: overlaps, create, and the pieces that editing and deleting
+a slot use (those workflows touch bookings, so they live in bookings.services.slots)."""
 
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from rendezvous.accounts.models import User
-from rendezvous.bookings.errors import BookerOverlap
-from rendezvous.bookings.models import ACTIVE_STATUSES, Booking
-from rendezvous.bookings.services import (
-    cancel_slot_bookings,
-    check_booker_free,
-    lock_booker,
-    notify_booker,
-)
 from rendezvous.scheduling import errors
 from rendezvous.scheduling.models import Event, Mode, Slot, SlotStatus, Subject
 from rendezvous.scheduling.services.checks import (
     SLOT_PHASES,
-    _check_host,
-    _is_overlap_violation,
-    _within_days,
+    check_host,
+    check_video_url,
+    is_overlap_violation,
+    within_days,
 )
 
 
@@ -40,6 +34,8 @@ def find_overlaps(
 def _check_times(starts_at: datetime, ends_at: datetime) -> None:
     if ends_at <= starts_at:
         raise errors.SlotTimesInvalid()
+    if starts_at <= timezone.now():
+        raise errors.SlotStartInPast()
 
 
 def _check_event_open(event: Event | None) -> None:
@@ -51,11 +47,11 @@ def _check_event(event: Event | None, starts_at: datetime, ends_at: datetime) ->
     if event is None:
         return
     _check_event_open(event)
-    if not _within_days(starts_at, ends_at, event.starts_on, event.ends_on, event.organisation.tz):
+    if not within_days(starts_at, ends_at, event.starts_on, event.ends_on, event.organisation.tz):
         raise errors.SlotOutsideEvent()
 
 
-def _refuse_overlaps(host: User, starts_at, ends_at, exclude: Slot | None = None) -> None:
+def refuse_overlaps(host: User, starts_at, ends_at, exclude: Slot | None = None) -> None:
     clashes = list(find_overlaps(host, starts_at, ends_at, exclude))
     if clashes:
         raise errors.SlotOverlap(clashes, tz=host.organisation.tz)
@@ -74,40 +70,25 @@ def create_slot(
     subject: Subject | None = None,
 ) -> Slot:
     with transaction.atomic():
-        _check_host(host, event)
+        check_host(host, event)
+        check_video_url(video_url)
         _check_times(starts_at, ends_at)
-        if starts_at <= timezone.now():
-            raise errors.SlotStartInPast()
         _check_event(event, starts_at, ends_at)
-        _refuse_overlaps(host, starts_at, ends_at)
-        try:
-            with transaction.atomic():
-                return Slot.objects.create(
-                    organisation_id=host.organisation_id,
-                    host=host,
-                    event=event,
-                    starts_at=starts_at,
-                    ends_at=ends_at,
-                    capacity=capacity,
-                    mode=mode,
-                    room=room,
-                    video_url=video_url,
-                    subject=subject,
-                )
-        except IntegrityError as exc:
-            if not _is_overlap_violation(exc):
-                raise
-        # A concurrent request won the race; the exclusion constraint caught it.
-        _refuse_overlaps(host, starts_at, ends_at)
-        raise errors.SlotOverlap([], tz=host.organisation.tz)
-
-
-def _tell_bookers_of_change(slot: Slot) -> None:
-    for booking in slot.bookings.filter(status__in=ACTIVE_STATUSES):
-        booking.sequence = F("sequence") + 1
-        booking.save(update_fields=["sequence", "updated_at"])
-        booking.refresh_from_db()
-        notify_booker(booking, "booking_moved")
+        refuse_overlaps(host, starts_at, ends_at)
+        slot = Slot(
+            organisation_id=host.organisation_id,
+            host=host,
+            event=event,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            capacity=capacity,
+            mode=mode,
+            room=room,
+            video_url=video_url,
+            subject=subject,
+        )
+        save_slot(slot)
+    return slot
 
 
 def check_slot_changeable(*, slot: Slot) -> None:
@@ -118,110 +99,39 @@ def check_slot_changeable(*, slot: Slot) -> None:
         raise errors.SlotInPast()
 
 
-def _booked_by_people(slot: Slot) -> QuerySet[Booking]:
-    return (
-        slot.bookings.filter(status__in=ACTIVE_STATUSES, booker__isnull=False)
-        .select_related("booker")
-        .order_by("booker_id")
-    )
-
-
-def _lock_bookers(slot: Slot) -> None:
-    """Taken before the slot row, in the order book_slot and move_booking use (booker, then
-    slot), so a move and a booking of one parent wait for each other instead of deadlocking."""
-    for booking in _booked_by_people(slot):
-        lock_booker(booking.booker)
-
-
-def _refuse_booker_clashes(slot: Slot, starts_at: datetime, ends_at: datetime) -> None:
-    """Invariant 3: the slot's bookers must be free at the new time."""
-    clashing = []
-    for booking in _booked_by_people(slot):
-        # Already held unless they booked between _lock_bookers and the slot lock.
-        lock_booker(booking.booker)
-        try:
-            check_booker_free(booking.booker, starts_at, ends_at, exclude=booking)
-        except BookerOverlap:
-            clashing.append(booking)
-    if clashing:
-        raise errors.BookersNotFree(clashing)
-
-
-def _check_slot_edit(slot: Slot, starts_at: datetime, ends_at: datetime, capacity: int) -> None:
+def check_slot_edit(
+    slot: Slot, starts_at: datetime, ends_at: datetime, capacity: int, video_url: str = ""
+) -> None:
+    """What create_slot checks, for a slot that exists: not cancelled, not history, no overlap,
+    and no fewer places than are taken."""
     if slot.is_cancelled:
         raise errors.SlotCancelled()
     check_slot_changeable(slot=slot)
+    check_video_url(video_url)
     _check_times(starts_at, ends_at)
-    if starts_at <= timezone.now():
-        raise errors.SlotStartInPast()
     _check_event(slot.event, starts_at, ends_at)
     if capacity < slot.seats_taken:
         raise errors.CapacityBelowTaken()
-    _refuse_overlaps(slot.host, starts_at, ends_at, exclude=slot)
-    if (starts_at, ends_at) != (slot.starts_at, slot.ends_at):
-        _refuse_booker_clashes(slot, starts_at, ends_at)
+    refuse_overlaps(slot.host, starts_at, ends_at, exclude=slot)
 
 
-def update_slot(
-    *,
-    slot: Slot,
-    starts_at: datetime,
-    ends_at: datetime,
-    capacity: int,
-    mode: str,
-    room: str = "",
-    video_url: str = "",
-    subject: Subject | None = None,
-) -> Slot:
-    """Same checks as create_slot, none in the past, and the bookers must be free at a new
-    time; they are mailed when the time or place changes."""
-    with transaction.atomic():
-        if (starts_at, ends_at) != (slot.starts_at, slot.ends_at):
-            _lock_bookers(slot)
-        slot = (
-            Slot.objects.select_for_update(of=("self",))
-            .select_related("event__organisation", "host__organisation")
-            .get(pk=slot.pk)
-        )
-        _check_slot_edit(slot, starts_at, ends_at, capacity)
-        before = (slot.starts_at, slot.ends_at, slot.mode, slot.room, slot.video_url)
-        slot.starts_at, slot.ends_at, slot.capacity = starts_at, ends_at, capacity
-        slot.mode, slot.room, slot.video_url, slot.subject = mode, room, video_url, subject
-        try:
-            with transaction.atomic():
-                slot.save(
-                    update_fields=[
-                        "starts_at",
-                        "ends_at",
-                        "capacity",
-                        "mode",
-                        "room",
-                        "video_url",
-                        "subject",
-                    ]
-                )
-        except IntegrityError as exc:
-            if not _is_overlap_violation(exc):
-                raise
-            _refuse_overlaps(slot.host, starts_at, ends_at, exclude=slot)
-            raise errors.SlotOverlap([], tz=slot.host.organisation.tz) from exc
-        if before != (slot.starts_at, slot.ends_at, slot.mode, slot.room, slot.video_url):
-            _tell_bookers_of_change(slot)
-    return slot
+def lock_slot(slot: Slot) -> Slot:
+    """The slot's row, locked for the rest of the transaction (PostgreSQL)."""
+    return (
+        Slot.objects.select_for_update(of=("self",))
+        .select_related("event__organisation", "host__organisation")
+        .get(pk=slot.pk)
+    )
 
 
-def delete_slot(*, slot: Slot) -> bool:
-    """Delete a slot that was never booked. A slot with bookings (of any status) is cancelled
-    instead, so the parents' history keeps it; active bookings are cancelled and their bookers
-    told. Slots of closed events and slots that have begun are refused. True if deleted."""
-    with transaction.atomic():
-        slot = Slot.objects.select_for_update(of=("self",)).select_related("event").get(pk=slot.pk)
-        check_slot_changeable(slot=slot)
-        if not slot.bookings.exists():
-            slot.delete()
-            return True
-        if not slot.is_cancelled:
-            slot.status = SlotStatus.CANCELLED
-            slot.save(update_fields=["status"])
-            cancel_slot_bookings(slot=slot)
-    return False
+def save_slot(slot: Slot, update_fields: tuple[str, ...] | None = None) -> None:
+    """Save; a concurrent overlapping slot that the exclusion constraint (PostgreSQL) caught
+    becomes the same SlotOverlap the service checks raise."""
+    try:
+        with transaction.atomic():
+            slot.save(update_fields=update_fields)
+    except IntegrityError as exc:
+        if not is_overlap_violation(exc):
+            raise
+        refuse_overlaps(slot.host, slot.starts_at, slot.ends_at, exclude=slot)
+        raise errors.SlotOverlap([], tz=slot.host.organisation.tz) from exc

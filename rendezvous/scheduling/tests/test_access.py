@@ -63,3 +63,15 @@ def test_the_office_gets_any_slot_of_its_organisation(admin, slot):
 def test_others_get_404_on_the_slot(request, slot, who):
     with pytest.raises(Http404):
         get_slot_for_user(request.getfixturevalue(who), slot.pk)
+
+
+def test_a_parent_reads_but_never_changes_a_slot_of_their_childs_teacher(parent, pupil, slot):
+    assert get_slot_for_user(parent, slot.pk) == slot
+    with pytest.raises(PermissionDenied):
+        get_slot_for_user(parent, slot.pk, write=True)
+
+
+def test_a_parent_does_not_see_slots_of_a_draft_evening(parent, pupil, slot, event):
+    Event.objects.filter(pk=event.pk).update(phase=Phase.DRAFT)
+    with pytest.raises(Http404):
+        get_slot_for_user(parent, slot.pk)

@@ -18,12 +18,12 @@ def test_the_calendar_falls_back_to_the_default_day_for_an_absurd_date(
     client, teacher, slot, day, view
 ):
     client.force_login(teacher)
-    r = client.get(reverse("scheduling:teacher-calendar"), {"date": day, "view": view})
+    r = client.get(reverse("bookings:teacher-calendar"), {"date": day, "view": view})
     assert r.status_code == 200
     assert r.context["first"] <= EVENING <= r.context["last"]
     # The first and last allowed days are still shown as asked.
     for allowed in ("2000-01-01", "2100-12-31"):
-        r = client.get(reverse("scheduling:teacher-calendar"), {"date": allowed, "view": view})
+        r = client.get(reverse("bookings:teacher-calendar"), {"date": allowed, "view": view})
         assert r.context["day"].isoformat() == allowed
 
 
@@ -53,7 +53,7 @@ def test_a_new_slot_on_an_absurd_date_gets_a_form_error(client, teacher, event, 
 @pytest.mark.parametrize("day", ABSURD_DAYS)
 def test_moving_a_slot_to_an_absurd_date_gets_a_form_error(client, teacher, slot, day):
     client.force_login(teacher)
-    r = client.post(reverse("scheduling:slot-edit", args=[slot.pk]), slot_data(slot.event, day))
+    r = client.post(reverse("bookings:slot-edit", args=[slot.pk]), slot_data(slot.event, day))
     assert r.status_code == 200
     assert OUT_OF_RANGE in r.content.decode()
     assert Slot.objects.get(pk=slot.pk).starts_at == slot.starts_at

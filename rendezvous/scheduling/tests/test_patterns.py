@@ -121,9 +121,11 @@ def test_local_times_the_clock_skips_are_left_out():
         window_end=time(3, 30),
         slot_minutes=30,
     )
-    assert [s for s, _e in local(expand_pattern(pattern, BERLIN))] == [
-        "Sun 30.03. 01:00",
-        "Sun 30.03. 03:00",
+    # 01:30 still exists: it lasts its half hour and ends at 03:00, right after the jump.
+    assert local(expand_pattern(pattern, BERLIN)) == [
+        ("Sun 30.03. 01:00", "01:30"),
+        ("Sun 30.03. 01:30", "03:00"),
+        ("Sun 30.03. 03:00", "03:30"),
     ]
 
 

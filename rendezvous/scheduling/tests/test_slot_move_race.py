@@ -1,5 +1,5 @@
-"""Invariant 3 while a teacher moves a booked slot: the move and a parent's new booking elsewhere
-are serialised on the parent, so one of them sees the other and refuses."""
+"""Nobody's appointments overlap while a teacher moves a booked slot: the move and a parent's
+new booking elsewhere are serialised on the parent, so one of them sees the other and refuses."""
 
 import itertools
 import threading
@@ -11,6 +11,8 @@ from django.db import connection, transaction
 from rendezvous.bookings import errors as booking_errors
 from rendezvous.bookings.models import ACTIVE_STATUSES, Booking
 from rendezvous.bookings.services import book_slot
+from rendezvous.bookings.services import slots as booked_slots
+from rendezvous.lib.tests.race import TIMEOUT, finish, in_thread
 from rendezvous.scheduling import errors, services
 from rendezvous.scheduling.tests.helpers import EVENING, at
 
@@ -40,28 +42,60 @@ def setting(parent, pupil, teacher, other_teacher, school_class, event):
     return mine, free
 
 
-def hold_open(work, started: threading.Event, errors_seen: list) -> threading.Thread:
-    """Run `work` in a transaction that stays open a moment after `started` is set."""
+def backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
 
-    def run():
+
+def waits_for_a_lock(pid: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
+        row = cursor.fetchone()
+    return row is not None and row[0] == "Lock"
+
+
+def while_held(first, second):
+    """Run `first` in a transaction that stays open until `second`, started meanwhile in
+    another thread, is seen waiting for a lock, or has finished without waiting; then commit.
+
+    A handshake, not a pause: the holder says when it holds (`holding`), the other side
+    starts, and the holder lets go (`release`) only once the database shows where the other
+    side is. What each returned or raised, and whether `second` waited."""
+    holding, release, connected = threading.Event(), threading.Event(), threading.Event()
+    pids = []
+
+    def hold():
         try:
             with transaction.atomic():
-                work()
-                started.set()
-                time.sleep(0.5)
-        except Exception as exc:  # reported to the test
-            errors_seen.append(exc)
-            started.set()
+                result = first()
+                holding.set()
+                assert release.wait(TIMEOUT), "nobody let the holder go"
+            return result
         finally:
-            connection.close()
+            holding.set()  # also when `first` failed: the test reads its error
 
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
+    def wait_then_run():
+        pids.append(backend_pid())
+        connected.set()
+        return second()
+
+    holder = in_thread(hold)
+    assert holding.wait(TIMEOUT), "the holder never got its lock"
+    waiter = in_thread(wait_then_run)
+    assert connected.wait(TIMEOUT), "the second thread never reached the database"
+    waited = False
+    deadline = time.monotonic() + TIMEOUT
+    while waiter.is_alive() and not waited and time.monotonic() < deadline:
+        waited = waits_for_a_lock(pids[0])
+        waiter.join(0.01)  # how often to look, not how long the lock is held
+    release.set()
+    held, ran = finish([holder, waiter])
+    return held, ran, waited
 
 
 def move(slot, to):
-    return services.update_slot(
+    return booked_slots.update_slot(
         slot=slot, starts_at=to.starts_at, ends_at=to.ends_at, capacity=1, mode="on_site"
     )
 
@@ -77,23 +111,21 @@ def assert_no_overlap(parent):
 
 def test_a_move_waits_for_the_parents_booking_in_progress(parent, pupil, setting):
     mine, free = setting
-    started, seen = threading.Event(), []
-    thread = hold_open(lambda: book_slot(booker=parent, slot=free, pupil=pupil), started, seen)
-    started.wait(5)
-    with pytest.raises(errors.BookersNotFree):
-        move(mine, free)
-    thread.join(10)
-    assert seen == []
+    booked, moved, waited = while_held(
+        lambda: book_slot(booker=parent, slot=free, pupil=pupil), lambda: move(mine, free)
+    )
+    assert isinstance(booked, Booking)
+    assert waited, "the move did not wait for the booking in progress"
+    assert isinstance(moved, errors.BookersNotFree)
     assert_no_overlap(parent)
 
 
 def test_a_booking_waits_for_a_move_in_progress(parent, pupil, setting):
     mine, free = setting
-    started, seen = threading.Event(), []
-    thread = hold_open(lambda: move(mine, free), started, seen)
-    started.wait(5)
-    with pytest.raises(booking_errors.BookerOverlap):
-        book_slot(booker=parent, slot=free, pupil=pupil)
-    thread.join(10)
-    assert seen == []
+    moved, booked, waited = while_held(
+        lambda: move(mine, free), lambda: book_slot(booker=parent, slot=free, pupil=pupil)
+    )
+    assert not isinstance(moved, BaseException), moved
+    assert waited, "the booking did not wait for the move in progress"
+    assert isinstance(booked, booking_errors.BookerOverlap)
     assert_no_overlap(parent)

@@ -6,12 +6,13 @@ from django.db import connection
 
 from rendezvous.bookings.models import Booking, BookingStatus
 from rendezvous.bookings.services import book_slot, cancel_booking, decide_booking
+from rendezvous.bookings.services import slots as booked_slots
 from rendezvous.lib.errors import NotAllowed
 from rendezvous.notifications.models import OutgoingEmail
 from rendezvous.organisations.tests.factories import OrganisationFactory
 from rendezvous.scheduling import errors, services
 from rendezvous.scheduling.models import Event, Phase, Slot, SlotStatus
-from rendezvous.scheduling.services import SlotPattern
+from rendezvous.scheduling.services import SlotPattern, bulk
 from rendezvous.scheduling.tests.factories import EventFactory, SlotFactory
 from rendezvous.scheduling.tests.helpers import EVENING, NOW, at, fixed_event
 
@@ -112,7 +113,7 @@ def test_an_edit_into_another_slot_is_refused(teacher, evening):
     make_slot(teacher, evening, "16:00", "16:10")
     second = make_slot(teacher, evening, "16:10", "16:20")
     with pytest.raises(errors.SlotOverlap) as refused:
-        services.update_slot(
+        booked_slots.update_slot(
             slot=second,
             starts_at=at(EVENING, "16:05"),
             ends_at=at(EVENING, "16:15"),
@@ -126,7 +127,7 @@ def test_an_edit_into_another_slot_is_refused(teacher, evening):
 
 def test_an_edit_may_keep_its_own_time(teacher, evening):
     slot = make_slot(teacher, evening, "16:00", "16:10")
-    services.update_slot(
+    booked_slots.update_slot(
         slot=slot,
         starts_at=slot.starts_at,
         ends_at=at(EVENING, "16:20"),
@@ -146,7 +147,7 @@ def edit(slot, **changes):
         "mode": slot.mode,
         "room": slot.room,
     }
-    return services.update_slot(slot=slot, **{**fields, **changes})
+    return booked_slots.update_slot(slot=slot, **{**fields, **changes})
 
 
 def test_capacity_cannot_drop_below_the_places_taken(parent, pupil, slot):
@@ -181,7 +182,7 @@ def test_a_cancelled_slot_cannot_be_edited(teacher, evening):
 
 
 def test_a_free_slot_is_deleted(slot):
-    assert services.delete_slot(slot=slot) is True
+    assert booked_slots.delete_slot(slot=slot) is True
     assert not Slot.objects.filter(pk=slot.pk).exists()
 
 
@@ -189,7 +190,7 @@ def test_a_booked_slot_is_cancelled_and_its_booker_mailed(
     mailoutbox, parent, pupil, teacher, slot
 ):
     booking = book_slot(booker=parent, slot=slot, pupil=pupil)
-    assert services.delete_slot(slot=slot) is False
+    assert booked_slots.delete_slot(slot=slot) is False
     slot.refresh_from_db()
     booking.refresh_from_db()
     assert (slot.status, slot.seats_taken) == (SlotStatus.CANCELLED, 0)
@@ -257,11 +258,11 @@ def test_a_pattern_without_slots_is_refused(teacher, evening):
 def test_clashes_inside_a_pattern_are_marked(teacher, evening):
     preview = services.SlotPreview(creatable=[], clashing=[])
     candidates = [
-        services.Candidate(at(EVENING, "16:00"), at(EVENING, "16:20")),
-        services.Candidate(at(EVENING, "16:10"), at(EVENING, "16:30")),
-        services.Candidate(at(EVENING, "16:30"), at(EVENING, "16:40")),
+        bulk.Candidate(at(EVENING, "16:00"), at(EVENING, "16:20")),
+        bulk.Candidate(at(EVENING, "16:10"), at(EVENING, "16:30")),
+        bulk.Candidate(at(EVENING, "16:30"), at(EVENING, "16:40")),
     ]
-    services._mark_internal_clashes(candidates)
+    bulk._mark_internal_clashes(candidates)
     assert [c.clashes_in_pattern for c in candidates] == [True, True, False]
     assert preview.existing_clashes == []
 
@@ -375,7 +376,7 @@ def test_a_slot_that_has_begun_can_no_longer_be_edited(slot):
 def test_a_slot_of_a_closed_event_cannot_be_deleted(slot, phase):
     Event.objects.filter(pk=slot.event_id).update(phase=phase)
     with pytest.raises(errors.EventNotOpenForSlots) as refused:
-        services.delete_slot(slot=slot)
+        booked_slots.delete_slot(slot=slot)
     assert refused.value.message == errors.EventNotOpenForSlots.message
     assert Slot.objects.filter(pk=slot.pk, status=SlotStatus.OPEN).exists()
 
@@ -385,7 +386,7 @@ def test_a_slot_in_the_past_cannot_be_deleted(slot):
         time_machine.travel(slot.starts_at + timedelta(minutes=1), tick=False),
         pytest.raises(errors.SlotInPast),
     ):
-        services.delete_slot(slot=slot)
+        booked_slots.delete_slot(slot=slot)
     assert Slot.objects.filter(pk=slot.pk, status=SlotStatus.OPEN).exists()
 
 
@@ -399,7 +400,7 @@ def test_a_slot_with_past_bookings_is_cancelled_not_deleted(
     else:
         decide_booking(booking=booking, confirm=False)
     mails = OutgoingEmail.objects.count()
-    assert services.delete_slot(slot=slot) is False
+    assert booked_slots.delete_slot(slot=slot) is False
     slot.refresh_from_db()
     assert slot.status == SlotStatus.CANCELLED
     assert Booking.objects.filter(pk=booking.pk, slot=slot).exists()
@@ -408,8 +409,8 @@ def test_a_slot_with_past_bookings_is_cancelled_not_deleted(
 
 def test_deleting_a_cancelled_slot_with_history_keeps_it(parent, pupil, slot):
     book_slot(booker=parent, slot=slot, pupil=pupil)
-    services.delete_slot(slot=slot)
-    assert services.delete_slot(slot=slot) is False
+    booked_slots.delete_slot(slot=slot)
+    assert booked_slots.delete_slot(slot=slot) is False
     assert Slot.objects.filter(pk=slot.pk, status=SlotStatus.CANCELLED).exists()
     assert OutgoingEmail.objects.filter(template="booking_cancelled").count() == 1
 
@@ -434,4 +435,21 @@ def test_a_pattern_reaching_into_the_past_creates_nothing(teacher, evening):
         pytest.raises(errors.SlotStartInPast),
     ):
         services.generate_slots(host=teacher, event=evening, pattern=evening_pattern())
+    assert not Slot.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "link", ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,x"]
+)
+def test_a_video_link_that_is_no_web_address_is_refused(teacher, link):
+    with pytest.raises(errors.VideoLinkInvalid):
+        services.create_slot(
+            host=teacher,
+            event=None,
+            starts_at=at(EVENING, "16:00"),
+            ends_at=at(EVENING, "16:10"),
+            mode="online",
+            video_url=link,
+        )
     assert not Slot.objects.exists()

@@ -24,7 +24,7 @@ def booking(parent, pupil, slot):
 
 
 def calendar(day=EVENING, view="week"):
-    return f"{reverse('scheduling:teacher-calendar')}?view={view}&date={day.isoformat()}"
+    return f"{reverse('bookings:teacher-calendar')}?view={view}&date={day.isoformat()}"
 
 
 def slot_form(for_event, **changes):
@@ -71,12 +71,12 @@ def test_the_week_shows_my_slots_with_their_bookings(client, teacher, booking, p
     assert booking.booker.full_name in page
     assert str(pupil) in page and "7a" in page
     assert "status-pending" in page
-    assert reverse("scheduling:booking-decide", args=[booking.pk]) in page
+    assert reverse("bookings:booking-decide", args=[booking.pk]) in page
 
 
 def test_the_calendar_opens_on_the_week_of_the_next_event(client, teacher, slot):
     client.force_login(teacher)
-    r = client.get(reverse("scheduling:teacher-calendar"))
+    r = client.get(reverse("bookings:teacher-calendar"))
     assert r.context["first"] <= EVENING <= r.context["last"]
     assert [s for _day, slots in r.context["days"] for s in slots] == [slot]
 
@@ -97,7 +97,7 @@ def test_the_calendar_lists_only_my_own_slots(client, other_teacher, slot):
 
 def test_a_bad_calendar_date_falls_back_to_the_default(client, teacher):
     client.force_login(teacher)
-    r = client.get(reverse("scheduling:teacher-calendar") + "?date=tomorrow&view=year")
+    r = client.get(reverse("bookings:teacher-calendar") + "?date=tomorrow&view=year")
     assert r.status_code == 200 and r.context["view"] == "week"
 
 
@@ -120,7 +120,7 @@ def test_confirm_and_reject_change_the_booking_and_mail_the_parent(
     client, teacher, parent, booking, decision, status, template
 ):
     client.force_login(teacher)
-    url = reverse("scheduling:booking-decide", args=[booking.pk])
+    url = reverse("bookings:booking-decide", args=[booking.pk])
     r = client.post(url, {"decision": decision, "next": calendar()})
     assert r.status_code == 302 and r.url == calendar()
     booking.refresh_from_db()
@@ -130,7 +130,7 @@ def test_confirm_and_reject_change_the_booking_and_mail_the_parent(
 
 def test_deciding_twice_says_why_instead_of_failing(client, teacher, booking):
     client.force_login(teacher)
-    url = reverse("scheduling:booking-decide", args=[booking.pk])
+    url = reverse("bookings:booking-decide", args=[booking.pk])
     client.post(url, {"decision": "confirm"})
     r = client.post(url, {"decision": "reject"}, follow=True)
     booking.refresh_from_db()
@@ -140,17 +140,15 @@ def test_deciding_twice_says_why_instead_of_failing(client, teacher, booking):
 
 def test_a_foreign_redirect_target_is_ignored(client, teacher, booking):
     client.force_login(teacher)
-    url = reverse("scheduling:booking-decide", args=[booking.pk])
+    url = reverse("bookings:booking-decide", args=[booking.pk])
     r = client.post(url, {"decision": "confirm", "next": "https://evil.example.com/"})
-    assert r.url.startswith(reverse("scheduling:teacher-calendar"))
+    assert r.url.startswith(reverse("bookings:teacher-calendar"))
 
 
 @pytest.mark.parametrize("who", ["other_teacher", "outsider"])
 def test_others_get_404_when_deciding_my_bookings(client, request, booking, who):
     client.force_login(request.getfixturevalue(who))
-    r = client.post(
-        reverse("scheduling:booking-decide", args=[booking.pk]), {"decision": "confirm"}
-    )
+    r = client.post(reverse("bookings:booking-decide", args=[booking.pk]), {"decision": "confirm"})
     assert r.status_code == 404
     booking.refresh_from_db()
     assert booking.status == BookingStatus.PENDING
@@ -210,7 +208,7 @@ def test_an_overlapping_slot_gets_a_form_error_listing_the_clash(client, teacher
 
 def test_a_teacher_edits_a_slot(client, teacher, slot):
     client.force_login(teacher)
-    url = reverse("scheduling:slot-edit", args=[slot.pk])
+    url = reverse("bookings:slot-edit", args=[slot.pk])
     assert client.get(url).status_code == 200
     data = slot_form(slot.event, start="17:00", end="17:15", capacity="2")
     r = client.post(url, data)
@@ -228,7 +226,7 @@ def test_an_edit_into_another_slot_is_refused_on_the_form(client, teacher, event
     )
     client.force_login(teacher)
     r = client.post(
-        reverse("scheduling:slot-edit", args=[second.pk]),
+        reverse("bookings:slot-edit", args=[second.pk]),
         slot_form(event, start="16:05", end="16:15"),
     )
     assert "16:00–16:10" in r.content.decode()
@@ -238,14 +236,14 @@ def test_an_edit_into_another_slot_is_refused_on_the_form(client, teacher, event
 
 def test_the_delete_page_says_bookers_will_be_told(client, teacher, booking):
     client.force_login(teacher)
-    r = client.get(reverse("scheduling:slot-delete", args=[booking.slot_id]))
+    r = client.get(reverse("bookings:slot-delete", args=[booking.slot_id]))
     assert "will be told" in r.content.decode()
     assert booking.booker.full_name in r.content.decode()
 
 
 def test_deleting_a_booked_slot_cancels_it_and_mails_the_booker(client, teacher, parent, booking):
     client.force_login(teacher)
-    r = client.post(reverse("scheduling:slot-delete", args=[booking.slot_id]))
+    r = client.post(reverse("bookings:slot-delete", args=[booking.slot_id]))
     assert r.status_code == 302
     booking.refresh_from_db()
     assert booking.slot.status == SlotStatus.CANCELLED
@@ -255,12 +253,12 @@ def test_deleting_a_booked_slot_cancels_it_and_mails_the_booker(client, teacher,
 
 def test_deleting_a_free_slot_removes_it(client, teacher, slot):
     client.force_login(teacher)
-    client.post(reverse("scheduling:slot-delete", args=[slot.pk]))
+    client.post(reverse("bookings:slot-delete", args=[slot.pk]))
     assert not Slot.objects.filter(pk=slot.pk).exists()
 
 
 @pytest.mark.parametrize("who", ["other_teacher", "outsider"])
-@pytest.mark.parametrize("name", ["scheduling:slot-edit", "scheduling:slot-delete"])
+@pytest.mark.parametrize("name", ["bookings:slot-edit", "bookings:slot-delete"])
 def test_others_get_404_on_my_slot(client, request, slot, who, name):
     client.force_login(request.getfixturevalue(who))
     url = reverse(name, args=[slot.pk])
@@ -271,7 +269,7 @@ def test_others_get_404_on_my_slot(client, request, slot, who, name):
 
 def test_the_office_may_edit_a_teachers_slot(client, admin, slot):
     client.force_login(admin)
-    assert client.get(reverse("scheduling:slot-edit", args=[slot.pk])).status_code == 200
+    assert client.get(reverse("bookings:slot-edit", args=[slot.pk])).status_code == 200
 
 
 def test_the_preview_lists_the_new_slots_and_writes_nothing(client, teacher, event):
@@ -352,11 +350,11 @@ def test_fixed_breaks_and_excluded_dates_reach_the_pattern(client, teacher, orga
 
 
 TEACHER_PAGES = [
-    ("scheduling:teacher-calendar", False),
+    ("bookings:teacher-calendar", False),
     ("scheduling:slot-create", False),
     ("scheduling:slot-generate", False),
-    ("scheduling:slot-edit", True),
-    ("scheduling:slot-delete", True),
+    ("bookings:slot-edit", True),
+    ("bookings:slot-delete", True),
 ]
 
 
@@ -369,9 +367,7 @@ def test_parents_get_403_on_teacher_pages(client, parent, slot, name, takes_slot
 
 def test_parents_get_403_on_deciding(client, parent, booking):
     client.force_login(parent)
-    r = client.post(
-        reverse("scheduling:booking-decide", args=[booking.pk]), {"decision": "confirm"}
-    )
+    r = client.post(reverse("bookings:booking-decide", args=[booking.pk]), {"decision": "confirm"})
     assert r.status_code == 403
 
 
@@ -424,7 +420,7 @@ def test_moving_a_booked_slot_onto_the_parents_other_appointment_names_the_paren
     book_slot(booker=parent, slot=later, pupil=pupil)
     client.force_login(teacher)
     r = client.post(
-        reverse("scheduling:slot-edit", args=[booking.slot_id]),
+        reverse("bookings:slot-edit", args=[booking.slot_id]),
         slot_form(booking.event, start="10:30", end="10:40"),
     )
     assert r.status_code == 200
@@ -440,7 +436,7 @@ def test_an_edit_into_the_past_gets_a_form_error(client, teacher, organisation):
     )
     client.force_login(teacher)
     r = client.post(
-        reverse("scheduling:slot-edit", args=[slot.pk]),
+        reverse("bookings:slot-edit", args=[slot.pk]),
         slot_form(running, date=today.isoformat(), start="06:00", end="06:10"),
     )
     assert r.status_code == 200
@@ -454,7 +450,7 @@ def test_a_slot_of_a_closed_event_is_not_deleted_and_the_teacher_told_why(
 ):
     Event.objects.filter(pk=slot.event_id).update(phase=phase)
     client.force_login(teacher)
-    url = reverse("scheduling:slot-delete", args=[slot.pk])
+    url = reverse("bookings:slot-delete", args=[slot.pk])
     page = client.get(url).content.decode()
     assert "This event is closed" in page and "Delete the slot" not in page
     r = client.post(url, follow=True)
@@ -466,7 +462,7 @@ def test_a_slot_of_a_closed_event_is_not_deleted_and_the_teacher_told_why(
 def test_a_slot_that_has_begun_is_not_deleted(client, teacher, slot):
     client.force_login(teacher)
     with time_machine.travel(slot.starts_at + timedelta(minutes=5), tick=False):
-        r = client.post(reverse("scheduling:slot-delete", args=[slot.pk]), follow=True)
+        r = client.post(reverse("bookings:slot-delete", args=[slot.pk]), follow=True)
     assert "already begun" in r.content.decode()
     assert Slot.objects.filter(pk=slot.pk, status=SlotStatus.OPEN).exists()
 
@@ -476,7 +472,7 @@ def test_a_slot_with_a_cancelled_booking_is_cancelled_and_stays_in_the_history(
 ):
     cancel_booking(booking=booking, actor=parent)
     client.force_login(teacher)
-    url = reverse("scheduling:slot-delete", args=[booking.slot_id])
+    url = reverse("bookings:slot-delete", args=[booking.slot_id])
     assert "will be cancelled" in client.get(url).content.decode()
     client.post(url)
     booking.refresh_from_db()

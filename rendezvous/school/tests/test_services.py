@@ -1,13 +1,13 @@
 import pytest
 from django.utils import translation
 
-from rendezvous.accounts.errors import NotAParent
 from rendezvous.accounts.models import Role
 from rendezvous.accounts.tests.factories import ParentFactory, UserFactory
 from rendezvous.bookings.errors import HasAppointments
 from rendezvous.bookings.models import BookingStatus
 from rendezvous.bookings.tests.factories import BookingFactory
 from rendezvous.school import errors, services
+from rendezvous.school.errors import NotAParent
 from rendezvous.school.models import Department, Guardianship, Pupil, SchoolClass
 from rendezvous.school.tests.factories import DepartmentFactory, SchoolClassFactory
 

@@ -1,4 +1,4 @@
-"""The office's pages for the school structure (S1-S3): departments, classes, pupils, parents
+"""The office's pages for the school structure: departments, classes, pupils, parents
 and the roster import. Admins only; another organisation's rows are 404.
 
 One module per part; rendezvous.office.urls.structure reaches every view through this package."""

@@ -1,4 +1,4 @@
-"""Classes (S1): list, create, edit, delete."""
+"""Classes: list, create, edit, delete."""
 
 from django.db.models import Count, Prefetch
 from django.shortcuts import render
@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from rendezvous.accounts.models import Role, User
 from rendezvous.lib.views import role_required
-from rendezvous.office.views.structure.pages import GET_POST, _data, _delete_page, _form_page
+from rendezvous.office.views.structure.pages import GET_POST, bound_data, delete_page, form_page
 from rendezvous.school import services
 from rendezvous.school.access import classes_visible_to, get_class_for_user
 from rendezvous.school.forms import SchoolClassForm
@@ -40,11 +40,11 @@ def _class_initial(school_class) -> dict:
 def class_create(request):
     organisation = request.user.organisation
     form = SchoolClassForm(
-        _data(request),
+        bound_data(request),
         organisation=organisation,
         initial={"department": request.GET.get("department")},
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         "office/class_form.html",
@@ -59,11 +59,11 @@ def class_create(request):
 def class_edit(request, pk: int):
     school_class = get_class_for_user(request.user, pk, write=True)
     form = SchoolClassForm(
-        _data(request),
+        bound_data(request),
         organisation=school_class.organisation,
         initial=_class_initial(school_class),
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         "office/class_form.html",
@@ -78,7 +78,7 @@ def class_edit(request, pk: int):
 @role_required(Role.ADMIN)
 def class_delete(request, pk: int):
     school_class = get_class_for_user(request.user, pk, write=True)
-    return _delete_page(
+    return delete_page(
         request,
         "office/class_delete.html",
         lambda: services.delete_class(school_class=school_class),

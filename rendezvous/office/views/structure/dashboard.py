@@ -2,19 +2,24 @@
 
 from django.shortcuts import render
 
-from rendezvous.accounts.models import STAFF_ROLES, Role, User
+from rendezvous.accounts.access import people_visible_to
+from rendezvous.accounts.models import STAFF_ROLES, Role
 from rendezvous.lib.views import role_required
+from rendezvous.school.access import (
+    classes_visible_to,
+    departments_visible_to,
+    pupils_visible_to,
+)
 
 
 @role_required(Role.ADMIN)
 def dashboard(request):
-    organisation = request.user.organisation
-    people = User.objects.filter(organisation=organisation)
+    user = request.user
     counts = {
-        "departments": organisation.departments.count(),
-        "classes": organisation.classes.count(),
-        "pupils": organisation.pupils.count(),
-        "parents": people.filter(role=Role.PARENT).count(),
-        "staff": people.filter(role__in=STAFF_ROLES, is_active=True).count(),
+        "departments": departments_visible_to(user).count(),
+        "classes": classes_visible_to(user).count(),
+        "pupils": pupils_visible_to(user).count(),
+        "parents": people_visible_to(user, roles=[Role.PARENT]).count(),
+        "staff": people_visible_to(user, roles=STAFF_ROLES).filter(is_active=True).count(),
     }
     return render(request, "office/dashboard.html", {"counts": counts})

@@ -1,4 +1,4 @@
-"""Departments (S1): list, create, edit, delete."""
+"""Departments: list, create, edit, delete."""
 
 from django.db.models import Count, Prefetch
 from django.shortcuts import render
@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from rendezvous.accounts.models import Role, User
 from rendezvous.lib.views import role_required
-from rendezvous.office.views.structure.pages import GET_POST, _data, _delete_page, _form_page
+from rendezvous.office.views.structure.pages import GET_POST, bound_data, delete_page, form_page
 from rendezvous.school import services
 from rendezvous.school.access import departments_visible_to, get_department_for_user
 from rendezvous.school.forms import DepartmentForm
@@ -26,8 +26,8 @@ def departments(request):
 @role_required(Role.ADMIN)
 def department_create(request):
     organisation = request.user.organisation
-    form = DepartmentForm(_data(request), organisation=organisation)
-    return _form_page(
+    form = DepartmentForm(bound_data(request), organisation=organisation)
+    return form_page(
         request,
         form,
         "office/department_form.html",
@@ -42,11 +42,11 @@ def department_create(request):
 def department_edit(request, pk: int):
     department = get_department_for_user(request.user, pk, write=True)
     form = DepartmentForm(
-        _data(request),
+        bound_data(request),
         organisation=department.organisation,
         initial={"name": department.name, "teachers": department.teachers.all()},
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         "office/department_form.html",
@@ -61,7 +61,7 @@ def department_edit(request, pk: int):
 @role_required(Role.ADMIN)
 def department_delete(request, pk: int):
     department = get_department_for_user(request.user, pk, write=True)
-    return _delete_page(
+    return delete_page(
         request,
         "office/department_delete.html",
         lambda: services.delete_department(department=department),

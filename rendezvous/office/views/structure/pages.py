@@ -11,12 +11,12 @@ PER_PAGE = 50
 GET_POST = require_http_methods(["GET", "POST"])
 
 
-def _data(request):
+def bound_data(request):
     """Bind forms to a POST even when it is empty, so that it gets its errors."""
     return request.POST if request.method == "POST" else None
 
 
-def _form_page(request, form, template: str, save, success: str, done, **context):
+def form_page(request, form, template: str, save, success: str, done, **context):
     """Show the form; on a valid POST call `save(cleaned_data)` and go to `done`
     (a URL name, or a function of what `save` returned that gives the address)."""
     if request.method == "POST" and form.is_valid():
@@ -30,7 +30,7 @@ def _form_page(request, form, template: str, save, success: str, done, **context
     return render(request, template, {"form": form, **context})
 
 
-def _delete_page(request, template: str, delete, success: str, done: str, **context):
+def delete_page(request, template: str, delete, success: str, done: str, **context):
     """A confirmation page; POST deletes, or shows why not."""
     if request.method == "POST":
         try:

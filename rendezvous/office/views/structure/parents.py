@@ -1,4 +1,4 @@
-"""Parents (S2): list, create, edit, delete."""
+"""Parents: list, create, edit, delete."""
 
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -6,26 +6,29 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from rendezvous.accounts.access import get_user_for_user
+from rendezvous.accounts.access import get_user_for_user, people_visible_to
 from rendezvous.accounts.models import Role
-from rendezvous.accounts.selectors import parents_of
 from rendezvous.lib.views import parse_id, role_required
 from rendezvous.office.views.structure.pages import (
     GET_POST,
     PER_PAGE,
-    _data,
-    _delete_page,
-    _form_page,
+    bound_data,
+    delete_page,
+    form_page,
 )
 from rendezvous.school import services
 from rendezvous.school.access import pupils_visible_to
 from rendezvous.school.forms import ParentForm
+from rendezvous.school.selectors import parents_of
 
 
 @role_required(Role.ADMIN)
 def parents(request):
-    search = request.GET.get("q", "").strip()[:100]
-    rows = parents_of(request.user.organisation).prefetch_related("children__school_class")
+    # PostgreSQL refuses text with a NUL character in it; nobody's name holds one.
+    search = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    rows = parents_of(people_visible_to(request.user, roles=[Role.PARENT])).prefetch_related(
+        "children__school_class"
+    )
     for word in search.split():
         rows = rows.filter(
             Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
@@ -48,11 +51,11 @@ def parent_create(request):
     organisation = request.user.organisation
     child = _chosen_child(request)
     form = ParentForm(
-        _data(request),
+        bound_data(request),
         organisation=organisation,
         initial={"children": [child] if child else []},
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         "office/parent_form.html",
@@ -68,7 +71,7 @@ def parent_create(request):
 def parent_edit(request, pk: int):
     parent = get_user_for_user(request.user, pk, write=True, roles=[Role.PARENT])
     form = ParentForm(
-        _data(request),
+        bound_data(request),
         organisation=parent.organisation,
         initial={
             "first_name": parent.first_name,
@@ -78,7 +81,7 @@ def parent_edit(request, pk: int):
             "children": parent.children.all(),
         },
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         "office/parent_form.html",
@@ -93,7 +96,7 @@ def parent_edit(request, pk: int):
 @role_required(Role.ADMIN)
 def parent_delete(request, pk: int):
     parent = get_user_for_user(request.user, pk, write=True, roles=[Role.PARENT])
-    return _delete_page(
+    return delete_page(
         request,
         "office/parent_delete.html",
         lambda: services.delete_parent(parent=parent),

@@ -1,4 +1,4 @@
-"""Pupils (S2): list, create, edit, delete, and the parents linked to a pupil."""
+"""Pupils: list, create, edit, delete, and the parents linked to a pupil."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -15,9 +15,9 @@ from rendezvous.lib.views import report_error, role_required
 from rendezvous.office.views.structure.pages import (
     GET_POST,
     PER_PAGE,
-    _data,
-    _delete_page,
-    _form_page,
+    bound_data,
+    delete_page,
+    form_page,
 )
 from rendezvous.school import services
 from rendezvous.school.access import get_pupil_for_user, pupils_visible_to
@@ -59,11 +59,11 @@ def pupils(request):
 def pupil_create(request):
     organisation = request.user.organisation
     form = PupilForm(
-        _data(request),
+        bound_data(request),
         organisation=organisation,
         initial={"school_class": request.GET.get("class")},
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         "office/pupil_form.html",
@@ -79,7 +79,7 @@ def pupil_edit(request, pk: int):
     pupil = get_pupil_for_user(request.user, pk, write=True)
     organisation = pupil.organisation
     form = PupilForm(
-        _data(request),
+        bound_data(request),
         organisation=organisation,
         initial={
             "first_name": pupil.first_name,
@@ -87,7 +87,7 @@ def pupil_edit(request, pk: int):
             "school_class": pupil.school_class_id,
         },
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         "office/pupil_form.html",
@@ -104,7 +104,7 @@ def pupil_edit(request, pk: int):
 @role_required(Role.ADMIN)
 def pupil_delete(request, pk: int):
     pupil = get_pupil_for_user(request.user, pk, write=True)
-    return _delete_page(
+    return delete_page(
         request,
         "office/pupil_delete.html",
         lambda: services.delete_pupil(pupil=pupil),

@@ -1,0 +1,250 @@
+"""Booking workflows: book, cancel, move, confirm or reject. Each runs in one transaction and
+queues its emails inside it."""
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from rendezvous.accounts.models import STAFF_ROLES, Role, User
+from rendezvous.bookings import errors
+from rendezvous.bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
+from rendezvous.bookings.selectors import booker_may_change, pupil_may_meet
+from rendezvous.bookings.services.notify import notify_booker
+from rendezvous.scheduling.models import Phase, Slot, SlotStatus
+from rendezvous.school.models import Pupil
+
+
+def _is_staff(user: User) -> bool:
+    return user.role in STAFF_ROLES
+
+
+def _check_slot_bookable(slot: Slot, *, window: bool = True) -> None:
+    """`window=False` lets the office move an appointment after booking has closed."""
+    if slot.status != SlotStatus.OPEN:
+        raise errors.SlotUnavailable()
+    if slot.starts_at <= timezone.now():
+        raise errors.SlotInPast()
+    if window and slot.event is not None and not slot.event.is_bookable():
+        raise errors.BookingClosed()
+
+
+def _check_pupil(booker: User, slot: Slot, pupil: Pupil | None) -> None:
+    if booker.role != Role.PARENT:
+        return
+    if pupil is None or not pupil.guardianships.filter(parent=booker).exists():
+        raise errors.NotEligible()
+    if slot.event is not None and not slot.event.classes.filter(pk=pupil.school_class_id).exists():
+        raise errors.NotEligible()
+    if not pupil_may_meet(pupil, slot.host):
+        raise errors.NotEligible()
+
+
+def _check_no_overlap(booker: User, slot: Slot, *, exclude: Booking | None = None) -> None:
+    check_booker_free(booker, slot.starts_at, slot.ends_at, exclude=exclude)
+
+
+def check_booker_free(
+    booker: User, starts_at: datetime, ends_at: datetime, *, exclude: Booking | None = None
+) -> None:
+    """Nobody's active appointments overlap: raise BookerOverlap if the booker holds another active
+    booking within [starts_at, ends_at). Call lock_booker(booker) first in the same transaction."""
+    clashes = Booking.objects.filter(
+        booker=booker,
+        status__in=ACTIVE_STATUSES,
+        slot__starts_at__lt=ends_at,
+        slot__ends_at__gt=starts_at,
+    )
+    if exclude is not None:
+        clashes = clashes.exclude(pk=exclude.pk)
+    if clashes.exists():
+        raise errors.BookerOverlap()
+
+
+def _take_seats(slot: Slot, seats: int) -> None:
+    """A slot never holds more than its places: one conditional UPDATE decides who gets the
+    last place."""
+    taken = Slot.objects.filter(
+        pk=slot.pk, status=SlotStatus.OPEN, seats_taken__lte=F("capacity") - seats
+    ).update(seats_taken=F("seats_taken") + seats)
+    if not taken:
+        raise errors.SlotTaken()
+
+
+def _release_seats(slot_id: int, seats: int) -> None:
+    Slot.objects.filter(pk=slot_id).update(seats_taken=F("seats_taken") - seats)
+
+
+def _lock_user(user: User) -> None:
+    """Serialise one person's bookings (PostgreSQL; SQLite writes are serial already)."""
+    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+
+
+def lock_booker(user: User) -> None:
+    """The lock book_slot and move_booking take: hold it while changing a booker's times."""
+    _lock_user(user)
+
+
+def _check_one_per_pupil(slot: Slot, pupil: Pupil | None) -> None:
+    if (
+        pupil is not None
+        and Booking.objects.filter(
+            pupil=pupil, host=slot.host, event=slot.event, status__in=ACTIVE_STATUSES
+        ).exists()
+    ):
+        raise errors.AlreadyBooked()
+
+
+def book_slot(
+    *,
+    booker: User,
+    slot: Slot,
+    pupil: Pupil | None = None,
+    seats: int = 1,
+    idempotency_key: str = "",
+) -> Booking:
+    """Book a slot. Repeating the same idempotency key returns the first booking."""
+    if seats not in (1, 2):
+        raise errors.InvalidSeats()
+    with transaction.atomic():
+        _lock_user(booker)
+        if idempotency_key:
+            earlier = Booking.objects.filter(
+                booker=booker, idempotency_key=idempotency_key
+            ).first()
+            if earlier is not None:
+                return earlier
+        slot = Slot.objects.select_related("event", "host").get(pk=slot.pk)
+        if slot.organisation_id != booker.organisation_id:
+            raise errors.SlotUnavailable()
+        _check_slot_bookable(slot)
+        _check_pupil(booker, slot, pupil)
+        _check_one_per_pupil(slot, pupil)
+        _check_no_overlap(booker, slot)
+        _take_seats(slot, seats)
+        auto = slot.event is not None and slot.event.auto_confirm
+        try:
+            with transaction.atomic():
+                booking = Booking.objects.create(
+                    organisation_id=slot.organisation_id,
+                    slot=slot,
+                    host=slot.host,
+                    event=slot.event,
+                    booker=booker,
+                    pupil=pupil,
+                    seats=seats,
+                    status=BookingStatus.CONFIRMED if auto else BookingStatus.PENDING,
+                    idempotency_key=idempotency_key,
+                )
+        except IntegrityError as exc:
+            raise errors.AlreadyBooked() from exc
+        notify_booker(booking, "booking_confirmed" if auto else "booking_received")
+    return booking
+
+
+def _locked(booking: Booking) -> Booking:
+    return (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("slot", "event", "host", "booker", "pupil", "organisation")
+        .get(pk=booking.pk)
+    )
+
+
+def _check_cutoff(booking: Booking, actor: User) -> None:
+    """Parents change their own appointments only until the event's cutoff; staff always."""
+    if _is_staff(actor):
+        return
+    if not booker_may_change(booking):
+        raise errors.CutoffPassed()
+
+
+def cancel_booking(*, booking: Booking, actor: User) -> Booking:
+    with transaction.atomic():
+        booking = _locked(booking)
+        if not booking.is_active:
+            raise errors.InvalidTransition()
+        _check_cutoff(booking, actor)
+        booking.status = BookingStatus.CANCELLED
+        booking.sequence += 1
+        booking.save(update_fields=["status", "sequence", "updated_at"])
+        _release_seats(booking.slot_id, booking.seats)
+        notify_booker(booking, "booking_cancelled")
+    return booking
+
+
+def _swap_seats(booking: Booking, to_slot: Slot) -> None:
+    """Touch the two slot rows in id order, so two opposite moves cannot deadlock."""
+    if to_slot.pk < booking.slot_id:
+        _take_seats(to_slot, booking.seats)
+        _release_seats(booking.slot_id, booking.seats)
+    else:
+        _release_seats(booking.slot_id, booking.seats)
+        _take_seats(to_slot, booking.seats)
+
+
+def _check_move_target(booking: Booking, to_slot: Slot, actor: User) -> None:
+    """Same teacher and event. The booker's limit is the cutoff, not the booking window,
+    but a closed event is frozen for them; the office may move at any time."""
+    if to_slot.host_id != booking.host_id or to_slot.event_id != booking.event_id:
+        raise errors.SlotUnavailable()
+    _check_slot_bookable(to_slot, window=False)
+    if not _is_staff(actor) and to_slot.event is not None and to_slot.event.phase != Phase.OPEN:
+        raise errors.BookingClosed()
+
+
+def move_booking(*, booking: Booking, to_slot: Slot, actor: User) -> Booking:
+    """Move to another free slot of the same teacher (and event)."""
+    with transaction.atomic():
+        if booking.booker_id:
+            # Same lock as book_slot: the overlap check below must not race a new booking.
+            _lock_user(booking.booker)
+        booking = _locked(booking)
+        if not booking.is_active:
+            raise errors.InvalidTransition()
+        _check_cutoff(booking, actor)
+        to_slot = Slot.objects.select_related("event", "host").get(pk=to_slot.pk)
+        if to_slot.pk == booking.slot_id:
+            return booking
+        _check_move_target(booking, to_slot, actor)
+        if booking.booker_id:
+            _check_no_overlap(booking.booker, to_slot, exclude=booking)
+        _swap_seats(booking, to_slot)
+        auto = booking.event is not None and booking.event.auto_confirm
+        if not (_is_staff(actor) or auto):
+            booking.status = BookingStatus.PENDING
+        booking.slot = to_slot
+        booking.sequence += 1
+        booking.save(update_fields=["slot", "status", "sequence", "updated_at"])
+        notify_booker(booking, "booking_moved")
+    return booking
+
+
+def decide_booking(*, booking: Booking, confirm: bool) -> Booking:
+    """The teacher (or office) confirms or rejects a pending booking."""
+    with transaction.atomic():
+        booking = _locked(booking)
+        if booking.status != BookingStatus.PENDING:
+            raise errors.InvalidTransition()
+        booking.status = BookingStatus.CONFIRMED if confirm else BookingStatus.REJECTED
+        booking.sequence += 1
+        booking.save(update_fields=["status", "sequence", "updated_at"])
+        if not confirm:
+            _release_seats(booking.slot_id, booking.seats)
+        notify_booker(booking, "booking_confirmed" if confirm else "booking_rejected")
+    return booking
+
+
+@transaction.atomic
+def cancel_slot_bookings(*, slot: Slot) -> int:
+    """Cancel every active booking of a slot that is being cancelled; their bookers are told."""
+    count = 0
+    for booking in slot.bookings.filter(status__in=ACTIVE_STATUSES):
+        booking = _locked(booking)
+        booking.status = BookingStatus.CANCELLED
+        booking.sequence += 1
+        booking.save(update_fields=["status", "sequence", "updated_at"])
+        _release_seats(booking.slot_id, booking.seats)
+        notify_booker(booking, "booking_cancelled")
+        count += 1
+    return count

@@ -1,0 +1,66 @@
+"""When the database is away: which errors mean "try again shortly", and a limit on how long
+a PostgreSQL round trip may take."""
+
+import psycopg
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.db.backends.signals import connection_created
+
+# What SQLite reports when the file is busy or cannot be reached; its other "operational"
+# errors (no such table, a syntax error) are bugs and stay 500s.
+SQLITE_UNAVAILABLE = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_IOERR")
+# Seconds a client should wait before it asks again (the Retry-After header of a 503).
+RETRY_AFTER = 5
+# A statement the server cancels (statement_timeout) answers a little after the limit; only
+# a server that says nothing at all is cut off by the client.
+ROUND_TRIP_SLACK = 1.0
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """True for a database that is down, frozen, locked or too slow right now: the same
+    request may well succeed in a few seconds."""
+    if not isinstance(error, OperationalError | InterfaceError):
+        return False
+    name = getattr(error.__cause__, "sqlite_errorname", None)
+    return name is None or name.startswith(SQLITE_UNAVAILABLE)
+
+
+def round_trip_limit() -> float | None:
+    """Seconds a PostgreSQL round trip may take, or None for no limit."""
+    statement_ms = settings.DATABASE_STATEMENT_TIMEOUT_MS
+    return statement_ms / 1000 + ROUND_TRIP_SLACK if statement_ms > 0 else None
+
+
+def limit_round_trips(sender, connection, **kwargs) -> None:
+    """Give up on a PostgreSQL server that stopped answering.
+
+    statement_timeout is enforced by the server, so a server that is frozen (or a network
+    that swallows packets) never sends the cancellation, and libpq waits forever on a
+    connection it already holds: the request hangs. psycopg sends every round trip of a
+    connection, its health check included, through Connection.wait(), which takes a
+    timeout; this gives that wait the limit and closes the connection when it expires, so
+    Django opens a new one (with connect_timeout) on the next request.
+    """
+    if connection.vendor != "postgresql" or (limit := round_trip_limit()) is None:
+        return
+    raw = connection.connection
+    wait = raw.wait
+
+    def wait_with_limit(gen, *args, timeout=None, **kwargs):
+        ours = timeout is None or timeout > limit
+        try:
+            return wait(gen, *args, timeout=limit if ours else timeout, **kwargs)
+        except psycopg.errors._WaitTimeout:
+            if not ours:
+                raise
+            # The answer may still arrive; the connection cannot be used for anything else.
+            raw.close()
+            raise psycopg.OperationalError(
+                f"the database did not answer within {limit:g} seconds"
+            ) from None
+
+    raw.wait = wait_with_limit
+
+
+def watch_round_trips() -> None:
+    connection_created.connect(limit_round_trips, dispatch_uid="rendezvous-round-trip-limit")

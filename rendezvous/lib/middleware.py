@@ -1,0 +1,122 @@
+"""Answers for requests that cannot be served: the database is away (503), or the request
+holds characters that no field accepts (400)."""
+
+import logging
+import sys
+
+from django.core.signals import got_request_exception
+from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext
+
+from rendezvous.lib.database import RETRY_AFTER, is_unavailable, watch_round_trips
+
+logger = logging.getLogger(__name__)
+
+# Set on a request while DatabaseUnavailableMiddleware is handling it.
+_GUARDED = "_rendezvous_database_guarded"
+
+
+def is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def unavailable_response(request, error: BaseException) -> HttpResponse:
+    """503 with Retry-After, rendered without the database: no session, no user, no
+    messages, in the language the browser asks for."""
+    summary = next(iter(str(error).strip().splitlines()), "")
+    logger.warning(
+        "Database unavailable, answered 503: %s %s (%s: %s)",
+        request.method,
+        request.path,
+        type(error).__name__,
+        summary,
+    )
+    with translation.override(translation.get_language_from_request(request)):
+        message = gettext("Rendezvous is unavailable for a moment. Please try again shortly.")
+        if is_api(request):
+            response = JsonResponse({"code": "unavailable", "message": message}, status=503)
+        else:
+            context = {"request": request, "csrf_token": get_token(request), "message": message}
+            response = HttpResponse(render_to_string("503.html", context), status=503)
+    response["Retry-After"] = str(RETRY_AFTER)
+    # The warning above is the one line an outage costs per request; Django would add an
+    # error line ("Service Unavailable: …") for every 5xx, which alerts as if for a bug.
+    response._has_been_logged = True
+    return response
+
+
+def _escalate(sender, request=None, **kwargs) -> None:
+    """Let a database outage inside another middleware reach DatabaseUnavailableMiddleware.
+
+    Django turns an exception raised inside any middleware (the session and the user are
+    read there, before the view) into a 500 response at that middleware's boundary, so the
+    outer middleware would only ever see the 500. Django sends this signal just before it
+    builds that response; raising the error again from here carries it outwards, one
+    middleware at a time, to the one that answers 503.
+    """
+    error = sys.exc_info()[1]
+    if getattr(request, _GUARDED, False) and error is not None and is_unavailable(error):
+        raise error
+
+
+# Connected on import, before Django's test client connects its own receiver for a request,
+# which would otherwise record the error as unhandled.
+got_request_exception.connect(_escalate, dispatch_uid="rendezvous-database-unavailable")
+
+
+class DatabaseUnavailableMiddleware:
+    """503 with Retry-After, never a 500 or a hang, while the database is down, frozen or
+    locked (the timeouts in settings.DATABASES turn a hang into an error). Sits before the
+    session middleware so that session and sign-in failures are covered too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        watch_round_trips()
+
+    def __call__(self, request):
+        setattr(request, _GUARDED, True)
+        try:
+            return self.get_response(request)
+        except Exception as error:
+            if is_unavailable(error):
+                return unavailable_response(request, error)
+            raise
+        finally:
+            setattr(request, _GUARDED, False)
+
+    def process_exception(self, request, exception):
+        if is_unavailable(exception):
+            return unavailable_response(request, exception)
+        return None
+
+
+def _holds_nul(request) -> bool:
+    if "\x00" in request.path:
+        return True
+    sources = [request.GET, request.POST] if request.method == "POST" else [request.GET]
+    for data in sources:
+        for key, values in data.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                return True
+    return any("\x00" in value for value in request.COOKIES.values())
+
+
+class RefuseNulCharactersMiddleware:
+    """400 for a NUL character anywhere in the path, the query, the posted form or the
+    cookies. No field accepts one, and PostgreSQL refuses text that holds one, so a search
+    or a lookup would otherwise fail with a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _holds_nul(request):
+            return self.get_response(request)
+        with translation.override(translation.get_language_from_request(request)):
+            message = gettext("The request contains a NUL character, which no field accepts.")
+        if is_api(request):
+            return JsonResponse({"code": "nul_character", "message": message}, status=400)
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")

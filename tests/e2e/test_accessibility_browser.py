@@ -1,0 +1,411 @@
+"""Accessibility in Chromium: axe-core finds nothing serious on any role's pages, on a
+phone and on a desktop; a parent books with the keyboard alone; the core flows work with
+JavaScript switched off.
+
+One small school is built per test (an office, two teachers of class 7a, a parent of a
+pupil in 7a with one appointment, an open evening with free times); each role's pages are
+checked in one browser context.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+from django.utils.dates import WEEKDAYS
+
+from rendezvous.accounts.models import Role, User
+from rendezvous.accounts.tests.factories import PASSWORD, ParentFactory, UserFactory
+from rendezvous.bookings.models import Booking
+from rendezvous.bookings.services import book_slot
+from rendezvous.organisations.tests.factories import OrganisationFactory
+from rendezvous.scheduling.models import Event
+from rendezvous.scheduling.services import create_slot
+from rendezvous.scheduling.tests.factories import EventFactory
+from rendezvous.school.models import SchoolClass
+from rendezvous.school.tests.factories import (
+    DepartmentFactory,
+    GuardianshipFactory,
+    PupilFactory,
+    SchoolClassFactory,
+)
+from tests.e2e.browser import expect, loaded, sign_in, status_of
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+SERIOUS = {"serious", "critical"}
+PARENT_CODE = "48213"
+CLASS_TEACHER = "Karin Schmidt"
+SUBJECT_TEACHER = "Paul Weber"
+CHILD = "Mia Becker"
+BAD_ROSTER = b"class;pupil_first_name\r\n7a;Mia\r\n"
+
+
+@dataclass
+class School:
+    office: User
+    class_teacher: User
+    subject_teacher: User
+    parent: User
+    school_class: SchoolClass
+    event: Event
+    booking: Booking
+
+
+def _slots(teacher, event, start_hour):
+    first = datetime.combine(event.starts_on, time(start_hour), tzinfo=event.organisation.tz)
+    return [
+        create_slot(
+            host=teacher,
+            event=event,
+            starts_at=first + timedelta(minutes=10 * number),
+            ends_at=first + timedelta(minutes=10 * (number + 1)),
+            room=f"R {100 + number}",
+        )
+        for number in range(4)
+    ]
+
+
+@pytest.fixture
+def school(db):
+    organisation = OrganisationFactory(name="Goethe-Gymnasium", slug="goethe")
+    office = UserFactory(organisation=organisation, role=Role.ADMIN, email="office@example.org")
+    class_teacher = UserFactory(
+        organisation=organisation,
+        email="k.schmidt@example.org",
+        first_name="Karin",
+        last_name="Schmidt",
+    )
+    subject_teacher = UserFactory(
+        organisation=organisation,
+        email="p.weber@example.org",
+        first_name="Paul",
+        last_name="Weber",
+    )
+    department = DepartmentFactory(organisation=organisation, name="Unterstufe")
+    school_class = SchoolClassFactory(organisation=organisation, department=department, name="7a")
+    school_class.class_teachers.add(class_teacher)
+    school_class.subject_teachers.add(subject_teacher)
+    parent = ParentFactory(
+        organisation=organisation,
+        email="parent@example.org",
+        login_code=PARENT_CODE,
+        first_name="Anna",
+        last_name="Becker",
+    )
+    pupil = PupilFactory(
+        organisation=organisation, school_class=school_class, first_name="Mia", last_name="Becker"
+    )
+    GuardianshipFactory(pupil=pupil, parent=parent)
+    event = EventFactory(organisation=organisation, name="Elternsprechtag")
+    event.classes.add(school_class)
+    booked = _slots(class_teacher, event, 16)[1]
+    _slots(subject_teacher, event, 17)
+    booking = book_slot(booker=parent, slot=booked, pupil=pupil)
+    return School(office, class_teacher, subject_teacher, parent, school_class, event, booking)
+
+
+# Each page: (name, how to get there from the signed-in page).
+
+
+def visit(url_name, *args):
+    def go(page, base, school):
+        resolved = [arg(school) if callable(arg) else arg for arg in args]
+        response = page.goto(base + reverse(url_name, args=resolved))
+        assert response.ok, f"{response.url} answered {response.status}"
+
+    return go
+
+
+def booking_page_with_offers_open(page, base, school):
+    page.goto(base + reverse("bookings:parent-home"))
+    for summary in page.locator("summary").all():
+        summary.click()
+    expect(page.locator("details[open]").first).to_be_visible()
+
+
+def calendar(view):
+    def go(page, base, school):
+        day = school.event.starts_on.isoformat()
+        page.goto(f"{base}{reverse('bookings:teacher-calendar')}?date={day}&view={view}")
+        expect(page.get_by_role("button", name="Confirm")).to_be_visible()  # the booking
+
+    return go
+
+
+def bulk_preview(window_start, window_end):
+    """The bulk form filled in for the event's day and previewed."""
+
+    def go(page, base, school):
+        page.goto(base + reverse("scheduling:slot-generate"))
+        page.get_by_label(str(WEEKDAYS[school.event.starts_on.weekday()]), exact=True).check()
+        page.get_by_label("Daily from").fill(window_start)
+        page.get_by_label("Daily until").fill(window_end)
+        page.get_by_role("button", name="Preview", exact=True).click()
+        loaded(page)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Preview of the new slots")
+
+    return go
+
+
+def roster_rejected(page, base, school, tmp_path):
+    page.goto(base + reverse("office:roster-import"))
+    roster = tmp_path / "bad.csv"
+    roster.write_bytes(BAD_ROSTER)
+    page.get_by_label("CSV file").set_input_files(roster)
+    page.get_by_role("button", name="Import", exact=True).click()
+    loaded(page)
+    expect(page.get_by_role("alert")).to_be_visible()
+
+
+PAGES = {
+    None: [
+        ("sign-in page", visit("account_login")),
+        ("password reset page", visit("account_reset_password")),
+    ],
+    "parent": [
+        ("booking page, a teacher's times open", booking_page_with_offers_open),
+        ("my appointments", visit("bookings:parent-appointments")),
+        ("move page", visit("bookings:parent-booking-move", lambda s: s.booking.pk)),
+        ("cancel page", visit("bookings:parent-booking-cancel", lambda s: s.booking.pk)),
+    ],
+    "class_teacher": [
+        ("calendar, week", calendar("week")),
+        ("calendar, day", calendar("day")),
+        ("new slot form", visit("scheduling:slot-create")),
+        ("bulk slot form", visit("scheduling:slot-generate")),
+        ("bulk slot preview", bulk_preview("18:00", "18:30")),
+        ("bulk slot preview with clashes", bulk_preview("16:00", "16:30")),
+    ],
+    "office": [
+        ("dashboard", visit("office:dashboard")),
+        ("departments", visit("office:departments")),
+        ("classes", visit("office:classes")),
+        ("class form", visit("office:class-edit", lambda s: s.school_class.pk)),
+        ("pupils", visit("office:pupils")),
+        ("parents", visit("office:parents")),
+        ("roster import", visit("office:roster-import")),
+        ("roster import, rejected file", roster_rejected),
+        ("parent credentials", visit("office:parent-credentials")),
+        ("staff list", visit("office:users")),
+        ("staff form", visit("office:user-edit", lambda s: s.class_teacher.pk)),
+        ("events", visit("office:events")),
+        ("event detail", visit("office:event-detail", lambda s: s.event.pk)),
+        ("event form", visit("office:event-edit", lambda s: s.event.pk)),
+        ("appointments overview", visit("office:appointments")),
+        ("emails", visit("office:emails")),
+    ],
+}
+LOGINS = {
+    "parent": PARENT_CODE,
+    "class_teacher": "k.schmidt@example.org",
+    "office": "office@example.org",
+}
+
+
+def serious_findings(page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): "
+        + ", ".join(" ".join(node["target"]) for node in violation["nodes"])
+        for violation in results.response["violations"]
+        if violation["impact"] in SERIOUS
+    ]
+
+
+def sideways_scroll(page) -> list[str]:
+    """On a phone nothing but a table's own wrapper may scroll sideways."""
+    width, viewport = page.evaluate(
+        "() => [document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    return [f"the page scrolls sideways: {width}px on {viewport}px"] if width > viewport else []
+
+
+def open_page(page, base, school, tmp_path, go):
+    if go is roster_rejected:
+        go(page, base, school, tmp_path)
+    else:
+        go(page, base, school)
+    loaded(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("role", list(PAGES), ids=lambda role: role or "signed-out")
+def test_axe_finds_nothing_serious_on_any_page(
+    live_server, new_page, school, tmp_path, role, viewport
+):
+    page = new_page(locale="en-GB", **viewport)
+    base = live_server.url
+    if role is not None:
+        login = LOGINS[role]
+        sign_in(
+            page, base + reverse("account_login"), login=login, password=PASSWORD, language="en"
+        )
+    findings = {}
+    for name, go in PAGES[role]:
+        open_page(page, base, school, tmp_path, go)
+        assert role is None or "/accounts/login" not in page.url, f"{name}: signed out"
+        problems = serious_findings(page)
+        if viewport is PHONE:
+            problems += sideways_scroll(page)
+        if problems:
+            findings[f"{name} ({page.url.removeprefix(base)})"] = problems
+    report = "\n".join(f"{name}:\n  " + "\n  ".join(found) for name, found in findings.items())
+    assert not findings, f"serious accessibility findings:\n{report}"
+
+
+# Keyboard only.
+
+
+def assert_focus_visible(page) -> None:
+    """The focused element is on screen and drawn with a focus ring (outline or shadow)."""
+    state = page.evaluate(
+        """() => {
+            const element = document.activeElement;
+            const style = getComputedStyle(element);
+            const box = element.getBoundingClientRect();
+            return {
+                element: element.outerHTML.slice(0, 120),
+                outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+                shadow: style.boxShadow !== "none",
+                onScreen: box.width > 0 && box.height > 0 && box.bottom > 0
+                    && box.right > 0 && box.left < innerWidth && box.top < innerHeight,
+            };
+        }"""
+    )
+    assert state["onScreen"], f"the focused element is off screen: {state['element']}"
+    assert state["outline"] or state["shadow"], f"no focus ring on {state['element']}"
+
+
+def tab_to(page, target, *, limit=30) -> int:
+    """Press Tab until `target` has the focus; return how many presses it took."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            assert_focus_visible(page)
+            return presses
+    raise AssertionError(f"{target} never got the focus in {limit} Tab presses")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_parent_books_with_the_keyboard_alone(live_server, new_page, school):
+    page = new_page(locale="en-GB", **DESKTOP)
+    page.goto(live_server.url + reverse("account_login"))
+    loaded(page)
+    login = page.get_by_label("Email or parent code")
+    expect(login).to_be_focused()  # autofocus: a parent can type at once
+    page.keyboard.type(PARENT_CODE)
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Password")).to_be_focused()
+    assert_focus_visible(page)
+    page.keyboard.type(PASSWORD)
+    tab_to(page, page.get_by_role("button", name="Sign in", exact=True))
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda address: "/accounts/login" not in address)
+    loaded(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Book appointments")
+
+    # The first Tab stop skips the header and navigation.
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    assert_focus_visible(page)
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+
+    offer = page.locator("details").filter(has_text=SUBJECT_TEACHER)
+    summary = offer.locator("summary")
+    assert tab_to(page, summary) <= 3, "Tab went through more than the class teacher's offer"
+    page.keyboard.press("Enter")
+    expect(offer).to_have_attribute("open", "")
+    first_time = offer.get_by_role("button", name=f"book with {SUBJECT_TEACHER} for Mia").first
+    page.keyboard.press("Tab")
+    expect(first_time).to_be_focused()
+    assert_focus_visible(page)
+    page.keyboard.press("Space")
+    page.wait_for_url(lambda address: address.endswith(reverse("bookings:parent-appointments")))
+    loaded(page)
+    expect(status_of(page, SUBJECT_TEACHER)).to_have_text("Pending")
+
+
+# Without JavaScript.
+
+
+@pytest.fixture
+def page_without_javascript(chromium):
+    contexts = []
+
+    def open_page():
+        context = chromium.new_context(java_script_enabled=False, locale="en-GB", viewport=PHONE)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def row_of(page, text):
+    return page.get_by_role("row").filter(has_text=text)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_core_flows_work_without_javascript(live_server, page_without_javascript, school):
+    base = live_server.url
+    page = page_without_javascript()
+    page.goto(base + reverse("account_login"))
+    assert page.evaluate("() => typeof window.htmx") == "undefined"  # the page ran no script
+    sign_in(
+        page, base + reverse("account_login"), login=PARENT_CODE, password=PASSWORD, language="en"
+    )
+
+    # Book: open the teacher's times (a native <details>) and take the first.
+    offer = page.locator("details").filter(has_text=SUBJECT_TEACHER)
+    offer.locator("summary").click()
+    offer.get_by_role("button", name=f"book with {SUBJECT_TEACHER} for Mia").first.click()
+    loaded(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("My appointments")
+    expect(status_of(page, SUBJECT_TEACHER)).to_have_text("Pending")
+
+    # Cancel it.
+    row_of(page, SUBJECT_TEACHER).get_by_role("link", name="Cancel").click()
+    loaded(page)
+    page.get_by_role("button", name="Cancel appointment").click()
+    loaded(page)
+    expect(page.get_by_role("status")).to_have_text("Your appointment has been cancelled.")
+    expect(status_of(page, SUBJECT_TEACHER)).to_have_text("Cancelled")
+
+    # Move the class teacher's appointment to another time.
+    row_of(page, CLASS_TEACHER).get_by_role("link", name="Move").click()
+    loaded(page)
+    page.get_by_role("button", name="move here").first.click()
+    loaded(page)
+    expect(status_of(page, CLASS_TEACHER)).to_have_text("Pending")
+    school.booking.refresh_from_db()
+    assert school.booking.slot.starts_at.minute == 0  # the first free time, 16:00
+
+    # The teacher confirms it.
+    teacher = page_without_javascript()
+    sign_in(
+        teacher,
+        base + reverse("account_login"),
+        login="k.schmidt@example.org",
+        password=PASSWORD,
+        language="en",
+    )
+    teacher.goto(
+        f"{base}{reverse('bookings:teacher-calendar')}?date="
+        f"{school.event.starts_on.isoformat()}&view=day"
+    )
+    row_of(teacher, CHILD).get_by_role("button", name="Confirm").click()
+    loaded(teacher)
+    expect(teacher.get_by_role("status")).to_have_text("The appointment is confirmed.")
+    expect(status_of(teacher, CHILD)).to_have_text("Confirmed")
+    school.booking.refresh_from_db()
+    assert school.booking.status == "confirmed"
