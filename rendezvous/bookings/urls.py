@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rendezvous.bookings.views import parent, teacher
+from rendezvous.bookings.views import calendar, decisions, parent, slots
 
 app_name = "bookings"
 urlpatterns = [
@@ -18,8 +18,8 @@ urlpatterns = [
         parent.ics,
         name="parent-booking-ics",
     ),
-    path("teacher/", teacher.teacher_calendar, name="teacher-calendar"),
-    path("teacher/slots/<int:pk>/edit/", teacher.slot_edit, name="slot-edit"),
-    path("teacher/slots/<int:pk>/delete/", teacher.slot_delete, name="slot-delete"),
-    path("teacher/bookings/<int:pk>/decide/", teacher.booking_decide, name="booking-decide"),
+    path("teacher/", calendar.teacher_calendar, name="teacher-calendar"),
+    path("teacher/slots/<int:pk>/edit/", slots.slot_edit, name="slot-edit"),
+    path("teacher/slots/<int:pk>/delete/", slots.slot_delete, name="slot-delete"),
+    path("teacher/bookings/<int:pk>/decide/", decisions.booking_decide, name="booking-decide"),
 ]
