@@ -54,5 +54,3 @@ def teacher_calendar(request):
         "here": request.get_full_path(),
     }
     return render(request, "bookings/teacher_calendar.html", context)
-
-

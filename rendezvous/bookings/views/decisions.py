@@ -1,6 +1,5 @@
 """A teacher (or the office) confirms or rejects a booking request."""
 
-
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -33,5 +32,3 @@ def booking_decide(request, pk: int):
             _("The appointment is confirmed.") if confirm else _("The appointment is rejected."),
         )
     return _back(request, calendar_url(timezone.localdate(booking.slot.starts_at)))
-
-

@@ -1,7 +1,6 @@
 """Editing and deleting slots that may be booked: the bookers are told, and a booked slot
 is cancelled rather than deleted. Admins may change any slot of their organisation."""
 
-
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
