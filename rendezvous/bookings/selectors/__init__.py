@@ -1,0 +1,51 @@
+"""Reads of bookings, split by the pages that use them; import from this package."""
+
+from rendezvous.bookings.selectors.calendar import calendar_days, local_midnight
+from rendezvous.bookings.selectors.common import (
+    active_bookings_of,
+    active_bookings_of_event,
+    active_bookings_of_slot,
+    booker_may_change,
+    bookings_of_parent,
+    children_of,
+    free_slots,
+    open_events_for_parent,
+    overlaps,
+    pupil_may_meet,
+    teachers_of_pupil,
+)
+from rendezvous.bookings.selectors.office import bookings_for_office, with_counts
+from rendezvous.bookings.selectors.parent import (
+    ChildOffers,
+    EventOffers,
+    TeacherOffer,
+    booking_overview_for_parent,
+    by_day,
+    free_slots_for_move,
+    teachers_for,
+)
+
+__all__ = [
+    "ChildOffers",
+    "EventOffers",
+    "TeacherOffer",
+    "active_bookings_of",
+    "active_bookings_of_event",
+    "active_bookings_of_slot",
+    "booker_may_change",
+    "booking_overview_for_parent",
+    "bookings_for_office",
+    "bookings_of_parent",
+    "by_day",
+    "calendar_days",
+    "children_of",
+    "free_slots",
+    "free_slots_for_move",
+    "local_midnight",
+    "open_events_for_parent",
+    "overlaps",
+    "pupil_may_meet",
+    "teachers_for",
+    "teachers_of_pupil",
+    "with_counts",
+]

@@ -1,0 +1,97 @@
+"""Reads shared by the booking pages and services: who a parent may meet, which slots are
+free, which bookings are active."""
+
+from datetime import datetime
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from rendezvous.accounts.models import STAFF_ROLES, User
+from rendezvous.bookings.models import ACTIVE_STATUSES, Booking
+from rendezvous.scheduling.models import Event, Phase, Slot, SlotStatus
+from rendezvous.school.models import Pupil
+
+
+def teachers_of_pupil(pupil: Pupil) -> QuerySet[User]:
+    """The class teachers and subject teachers of the pupil's class."""
+    school_class = pupil.school_class_id
+    return (
+        User.objects.filter(
+            Q(classes_led=school_class) | Q(classes_taught=school_class),
+            role__in=STAFF_ROLES,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def pupil_may_meet(pupil: Pupil, teacher: User) -> bool:
+    return teachers_of_pupil(pupil).filter(pk=teacher.pk).exists()
+
+
+def children_of(parent: User) -> QuerySet[Pupil]:
+    return Pupil.objects.filter(guardianships__parent=parent).select_related("school_class")
+
+
+def open_events_for_parent(parent: User) -> QuerySet[Event]:
+    now = timezone.now()
+    return (
+        Event.objects.filter(
+            organisation_id=parent.organisation_id,
+            phase=Phase.OPEN,
+            booking_closes_at__gt=now,
+            classes__pupils__guardianships__parent=parent,
+        )
+        .distinct()
+        .order_by("starts_on")
+    )
+
+
+def free_slots(*, event: Event, teacher: User) -> QuerySet[Slot]:
+    return Slot.objects.filter(
+        event=event,
+        host=teacher,
+        status=SlotStatus.OPEN,
+        seats_taken__lt=F("capacity"),
+        starts_at__gt=timezone.now(),
+    ).order_by("starts_at")
+
+
+def active_bookings_of_slot(slot: Slot) -> QuerySet[Booking]:
+    return Booking.objects.filter(slot=slot, status__in=ACTIVE_STATUSES)
+
+
+def active_bookings_of_event(event: Event) -> QuerySet[Booking]:
+    return Booking.objects.filter(event=event, status__in=ACTIVE_STATUSES)
+
+
+def active_bookings_of(booker: User) -> QuerySet[Booking]:
+    return Booking.objects.filter(booker=booker, status__in=ACTIVE_STATUSES)
+
+
+def bookings_of_parent(parent: User) -> QuerySet[Booking]:
+    """The parent's own bookings, less those for a child they are no longer a parent of."""
+    return (
+        Booking.objects.filter(booker=parent)
+        .filter(Q(pupil__isnull=True) | Q(pupil__guardianships__parent=parent))
+        .select_related("slot", "host", "pupil", "event")
+        .order_by("slot__starts_at")
+    )
+
+
+def booker_may_change(booking: Booking, at: datetime | None = None) -> bool:
+    """The booker may cancel or move an active booking until the event's cutoff before it."""
+    if not booking.is_active:
+        return False
+    at = at or timezone.now()
+    deadline = booking.slot.starts_at
+    if booking.event is not None:
+        deadline -= booking.event.change_cutoff
+    return at < deadline
+
+
+def overlaps(slot: Slot, bookings) -> bool:
+    return any(
+        b.slot.starts_at < slot.ends_at and b.slot.ends_at > slot.starts_at for b in bookings
+    )
