@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Where `make run` listens; the settings build SITE_URL from them unless it is set.
+RUN_ENV := HOST=$(HOST) PORT=$(PORT)
 
 .PHONY: run test test-fast lint messages bench clean
 
@@ -15,15 +17,12 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 run: $(VENV)/.installed
-	$(PY) manage.py migrate --noinput -v 0
-	$(PY) manage.py collectstatic --noinput -v 0
-	$(PY) manage.py seed_demo
-	@echo "Rendezvous runs at http://$(HOST):$(PORT)/  (Ctrl+C stops web server and worker)"
-	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py run_worker & worker=$$!; \
-	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
+	$(RUN_ENV) $(PY) manage.py migrate --noinput -v 0
+	$(RUN_ENV) $(PY) manage.py seed_demo
+	$(RUN_ENV) $(PY) scripts/serve.py --web 1 --workers 1
 
 test: $(VENV)/.installed
+	scripts/ensure-test-browser
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 test-fast: $(VENV)/.installed
@@ -39,7 +38,7 @@ messages: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv
 
 bench: $(VENV)/.installed
-	$(PY) bench/booking_rush.py
+	$(PY) bench/rush.py
 
 clean:
 	rm -rf $(VENV) staticfiles

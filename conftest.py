@@ -2,7 +2,13 @@
 evening, and an outsider from another organisation. The browser's fixtures are in
 tests/e2e/conftest.py."""
 
+import os
+import re
+import sys
+import time
+
 import pytest
+from django.db import connection
 
 from rendezvous.accounts.models import Role
 from rendezvous.accounts.tests.factories import ParentFactory, UserFactory
@@ -16,16 +22,63 @@ from rendezvous.school.tests.factories import (
     SchoolClassFactory,
 )
 
+# The tests do not collect static files: plain names in the processes they start (the
+# settings of this one are loaded already: _fast_and_quiet). tests/test_make_run.py starts
+# `make run` with hashed names, as deployed.
+os.environ["STATIC_HASHED"] = "0"
+PLAIN_STATIC_FILES = "whitenoise.storage.CompressedStaticFilesStorage"
+
+OTHER_SESSIONS = """
+    SELECT pid, application_name, state, left(query, 80) FROM pg_stat_activity
+    WHERE datname = current_database() AND pid <> pg_backend_pid()
+"""
+TERMINATE_OTHER_SESSIONS = """
+    SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+    WHERE datname = current_database() AND pid <> pg_backend_pid()
+"""
+
+
+def _other_sessions_after(cursor, seconds: float) -> list[tuple]:
+    """The other sessions on the test database still there after up to `seconds`."""
+    deadline = time.monotonic() + seconds
+    cursor.execute(OTHER_SESSIONS)
+    while (others := cursor.fetchall()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        cursor.execute(OTHER_SESSIONS)
+    return others
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, dropped at the end. On PostgreSQL a process a test killed (a worker
+    sent SIGKILL) leaves its session to close a moment later: wait for such sessions, end the
+    ones still there, and wait until they are gone, so the drop is not refused; and drop
+    without the statement timeout."""
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        if others := _other_sessions_after(cursor, 10):
+            sys.stderr.write(f"ending the sessions the tests left open: {others}\n")
+            cursor.execute(TERMINATE_OTHER_SESSIONS)
+            _other_sessions_after(cursor, 10)
+    # The drop may wait for a checkpoint after a whole suite's writes: not a request, so the
+    # statement timeout of the settings does not apply to it.
+    options = connection.settings_dict["OPTIONS"]
+    options["options"] = re.sub(r"-c statement_timeout=\d+", "", options.get("options", ""))
+    connection.close()
+
 
 @pytest.fixture(autouse=True)
 def _fast_and_quiet(settings, tmp_path):
     """Fast password hashing (bcrypt itself is tested where it matters); mail stays local;
-    English unless a test asks for another language."""
+    English unless a test asks for another language; static files under their plain names."""
     settings.LANGUAGE_CODE = "en"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "rendezvous.notifications.backends.OutboxBackend"
     settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC_FILES}}
 
 
 @pytest.fixture

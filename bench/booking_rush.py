@@ -11,6 +11,7 @@ slots (which must be 0).
 
 import argparse
 import http.client
+import importlib
 import os
 import random
 import re
@@ -26,13 +27,18 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = "postgres://postgres@127.0.0.1:5432/rendezvous_bench"
-SLOT_FORM = re.compile(r'<form[^>]*action="([^"]*book[^"]*)"[^>]*>(.*?)</form>', re.S)
-HIDDEN = re.compile(r'<(?:input|button)[^>]*name="([^"]+)"[^>]*value="([^"]*)"')
+REDIS_URL = "redis://127.0.0.1:6379/7"
+# The booking page has one form per teacher and day: hidden fields (the token, the child, the
+# form's key) and the day's free times as radio buttons named "slot".
+BOOK_FORM = re.compile(r'<form[^>]*action="([^"]*/book/[^"]*)"[^>]*>(.*?)</form>', re.S)
+INPUT = re.compile(r"<input\b[^>]*>")
+ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", action="store_true", help=f"use {PG_URL}")
+    parser.add_argument("--redis", action="store_true", help=f"cache and sessions in {REDIS_URL}")
     parser.add_argument("--parents", type=int, default=400)
     parser.add_argument("--teachers", type=int, default=8)
     parser.add_argument("--slots-per-teacher", type=int, default=30)
@@ -42,21 +48,43 @@ def parse_args():
     return parser.parse_args()
 
 
+def fresh_postgres(url: str) -> str:
+    """An empty database at `url` (postgres://postgres@127.0.0.1:5432/NAME), made anew."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        c.execute(f'CREATE DATABASE "{name}"')
+    return url
+
+
 def prepare_environment(args, var_dir: Path) -> dict:
-    env = {**os.environ, "VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env = {
+        **os.environ,
+        "VAR_DIR": str(var_dir),
+        "STATIC_ROOT": str(var_dir / "static"),  # not the checkout's, which tests may be reading
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
     env["EMAIL_URL"] = "file://" + str(var_dir / "mail")
     env["LOGIN_RATE_LIMIT"] = "100000/m/ip,100000/m/key"
+    env["REQUEST_LOG"] = "off"
     if args.postgres:
-        import psycopg
+        env["DATABASE_URL"] = fresh_postgres(PG_URL)
+    if args.redis:
+        import redis
 
-        with psycopg.connect(
-            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
-        ) as c:
-            c.execute("DROP DATABASE IF EXISTS rendezvous_bench")
-            c.execute("CREATE DATABASE rendezvous_bench")
-        env["DATABASE_URL"] = PG_URL
+        redis.Redis.from_url(REDIS_URL).flushdb()
+        env["REDIS_URL"] = REDIS_URL
     os.environ.update(env)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    # As deployed: static files under hashed names, from the manifest collectstatic writes.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     return env
 
 
@@ -68,8 +96,8 @@ def create_school(args) -> list[tuple[int, str]]:
     django.setup()
     from datetime import timedelta
 
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
 
     from rendezvous.accounts.models import Role, User
@@ -110,6 +138,7 @@ def create_school(args) -> list[tuple[int, str]]:
         for teacher in teachers
         for n in range(args.slots_per_teacher)
     )
+    SessionStore = importlib.import_module(settings.SESSION_ENGINE).SessionStore  # noqa: N806
     sessions = []
     for n in range(args.parents):
         parent = User.objects.create(
@@ -183,6 +212,32 @@ def csrf_cookie(cookies, fallback):
     return fallback
 
 
+def booking_forms(page: str) -> list[tuple[str, dict, list[str]]]:
+    """The booking page's forms that offer times: (action, hidden fields, the times' ids)."""
+    forms = []
+    for action, inner in BOOK_FORM.findall(page):
+        hidden, times = {}, []
+        for tag in INPUT.findall(inner):
+            attributes = dict(ATTRIBUTE.findall(tag))
+            if attributes.get("type") == "radio" and attributes.get("name") == "slot":
+                times.append(attributes["value"])
+            elif attributes.get("type") == "hidden":
+                hidden[attributes["name"]] = attributes.get("value", "")
+        if times:
+            forms.append((action, hidden, times))
+    return forms
+
+
+def booking_choice(page: str) -> tuple[str, dict] | None:
+    """What a parent sends from the booking page: a random form's action and fields, with one
+    of its times chosen at random. None when the page offers no time."""
+    forms = booking_forms(page)
+    if not forms:
+        return None
+    action, hidden, times = random.choice(forms)
+    return action, {**hidden, "slot": random.choice(times)}
+
+
 class Rush:
     def __init__(self, port: int):
         self.port = port
@@ -195,12 +250,11 @@ class Rush:
         for _attempt in range(5):
             status, page, cookies = request(self.port, "GET", "/parent/", session, csrf=csrf)
             csrf = csrf_cookie(cookies, csrf)
-            forms = SLOT_FORM.findall(page)
-            if status != 200 or not forms:
+            choice = booking_choice(page) if status == 200 else None
+            if choice is None:
                 return
-            action, inner = random.choice(forms)
-            fields = dict(HIDDEN.findall(inner))
-            fields["csrfmiddlewaretoken"] = fields.get("csrfmiddlewaretoken", csrf)
+            action, fields = choice
+            fields.setdefault("csrfmiddlewaretoken", csrf)
             started = time.perf_counter()
             status, _, headers = request(
                 self.port, "POST", action, session, urlencode(fields), csrf=csrf
@@ -276,6 +330,7 @@ def report(args, rush: Rush, elapsed: float) -> None:
     print(f"parents             {args.parents} ({args.concurrency} at once)")
     print(f"slots               {args.teachers * args.slots_per_teacher}")
     print(f"server              gunicorn {args.workers} workers x {args.threads} threads")
+    print(f"cache and sessions  {'redis' if args.redis else 'local memory, database'}")
     print(f"booking requests    {len(rush.latencies)} (5xx: {rush.errors})")
     print(f"bookings            {booked} in {elapsed:.2f} s = {booked / elapsed:.1f} per second")
     if rush.latencies:

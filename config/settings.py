@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -26,8 +27,16 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+# The public address in mails, letters and invitations. Unset, it is where `make run` listens
+# (HOST and PORT), so a demo on any port links to itself.
+SITE_URL = (
+    os.environ.get("SITE_URL")
+    or f"http://{os.environ.get('HOST', 'localhost')}:{os.environ.get('PORT', '8000')}"
+).rstrip("/")
 ADMIN_PATH = os.environ.get("ADMIN_PATH", "django-admin/").strip("/") + "/"
+# The public address's host is always allowed: setting SITE_URL is enough.
+if (site_host := urlsplit(SITE_URL).hostname) and site_host not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(site_host)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -58,6 +67,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "rendezvous.lib.headers.permissions_policy_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After static files, before anything that may answer: every page request, 503s too.
+    "rendezvous.lib.request_log.RequestLogMiddleware",
     # Before the session: reading the session and the user needs the database too.
     "rendezvous.lib.middleware.DatabaseUnavailableMiddleware",
     "rendezvous.lib.middleware.RefuseNulCharactersMiddleware",
@@ -87,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "rendezvous.organisations.context_processors.organisation",
             ],
         },
     },
@@ -163,11 +175,19 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "rendezvous.accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"login": "rendezvous.accounts.forms.LoginForm"}
+ACCOUNT_FORMS = {
+    "login": "rendezvous.accounts.forms.LoginForm",
+    "change_password": "rendezvous.accounts.forms.ChangePasswordForm",
+    "set_password": "rendezvous.accounts.forms.SetPasswordForm",
+    "reset_password_from_key": "rendezvous.accounts.forms.ResetPasswordKeyForm",
+}
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = False
+# Allauth's mails name the organisation themselves (templates/account/email/); its default
+# prefix would be the host the request came in on.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # Failed sign-ins: per client address, and per account and address pair ("key"); per
 # account from all addresses together, except browsers it has signed in from (see
 # rendezvous.accounts.adapter).
@@ -184,15 +204,25 @@ LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Our own date formats where Django's do not suit (English: day before month, 24-hour clock).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Berlin"
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Hashed names (app.3f2a9c.css), compressed, cached by browsers for a year; they need
+# `manage.py collectstatic` (make run, scripts/serve.py and the image run it). STATIC_HASHED=0
+# serves the plain names, for processes that run without collecting (the tests).
+STATIC_HASHED = env_bool("STATIC_HASHED", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_HASHED
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
 }
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
@@ -206,6 +236,8 @@ OUTBOX_DELIVERY_BACKEND = EMAIL_BACKEND  # noqa: F821 (set by email_settings abo
 EMAIL_BACKEND = "rendezvous.notifications.backends.OutboxBackend"
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
 OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "60"))
+# The hour (organisation's local time) at which teachers who chose a daily summary get it.
+DIGEST_HOUR = int(os.environ.get("DIGEST_HOUR", "7"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and SITE_URL.startswith("https"))
@@ -261,6 +293,23 @@ PERMISSIONS_POLICY = [
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "one_line_for_client_errors": {"()": "rendezvous.lib.logs.OneLineForClientErrors"}
+    },
+    "formatters": {"json": {"()": "rendezvous.lib.request_log.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["one_line_for_client_errors"],
+        },
+        "requests": {"class": "logging.StreamHandler", "formatter": "json"},
+    },
+    "loggers": {
+        "rendezvous.requests": {
+            "handlers": ["requests"],
+            "level": "INFO" if os.environ.get("REQUEST_LOG", "on") == "on" else "WARNING",
+            "propagate": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

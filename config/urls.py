@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from rendezvous.accounts import views as account_views
 from rendezvous.lib.health import healthz
+from rendezvous.organisations import views as organisation_views
 
 
 def too_many_requests(request, exception=None):
@@ -19,6 +20,12 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("language/", account_views.set_language, name="set-language"),
+    path("theme/<slug:slug>.css", organisation_views.theme_css, name="organisation-theme"),
+    path(
+        f"{settings.MEDIA_URL.lstrip('/')}logos/<str:name>",
+        organisation_views.logo,
+        name="organisation-logo",
+    ),
     # Before allauth's: its email page would let anyone add and switch addresses.
     path("accounts/email/", account_views.email_change, name="account_email"),
     path(

@@ -126,6 +126,10 @@ EXPECTED: dict[str, Rule] = {
     "home": Rule(get=signed_in(302)),  # each role to their start page; a student to sign-out
     "healthz": Rule(get=everyone(200)),
     "set-language": Rule(get=NOT_POST, post=everyone(302), data={"language": "de"}),
+    # An organisation's theme stylesheet and logos are public: the sign-in page and mail use
+    # them. Only logos are served from media; a name that is not there is 404 for everyone.
+    "organisation-theme": Rule(path={"slug": "goethe"}, get=everyone(200)),
+    "organisation-logo": Rule(path={"name": "goethe-0123456789ab.png"}, get=everyone(404)),
     # The sign-in address: staff and students change it, parents have none (404).
     "account_email": Rule(
         get=signed_in(200, parent=404, other_parent=404),
@@ -176,6 +180,7 @@ EXPECTED: dict[str, Rule] = {
         data={"pupil": "pupil", "slot": "free_slot"},
     ),
     "bookings:parent-appointments": Rule(get=parents(200)),
+    "bookings:parent-plan": Rule(get=parents(200)),
     "bookings:parent-booking-cancel": Rule(
         path={"booking_id": "booking"}, get=the_parents_booking(200), post=the_parents_booking(302)
     ),
@@ -202,6 +207,22 @@ EXPECTED: dict[str, Rule] = {
         post=the_teachers_slot(302),  # the booking is at the teacher's slot
         data={"decision": "confirm"},
     ),
+    # The teacher's start page and the decisions on requests: rejecting and cancelling ask
+    # first (GET) and act on POST; confirming several and the choice of mails are POST only.
+    "bookings:teacher-home": Rule(get=staff(200)),
+    "bookings:booking-reject": Rule(
+        path={"pk": "booking"}, get=the_teachers_slot(200), post=the_teachers_slot(302)
+    ),
+    "bookings:booking-cancel": Rule(
+        path={"pk": "booking"}, get=the_teachers_slot(200), post=the_teachers_slot(302)
+    ),
+    # Ticked requests that are not the person's own are refused with a message (302).
+    "bookings:booking-confirm-many": Rule(
+        get=NOT_POST, post=staff(302), data={"bookings": "booking"}
+    ),
+    "bookings:teacher-request-mails": Rule(
+        get=NOT_POST, post=staff(302), data={"request_mails": "daily"}
+    ),
     "scheduling:slot-create": Rule(get=staff(200), post=staff(200)),
     "scheduling:slot-generate": Rule(get=staff(200), post=staff(200)),
     # The office.
@@ -223,6 +244,11 @@ EXPECTED: dict[str, Rule] = {
     "office:pupils": Rule(get=office(200)),
     "office:pupil-create": Rule(get=office(200), post=office(200)),
     "office:roster-import": Rule(get=office(200), post=office(400)),  # no file: 400
+    "office:roster-template": Rule(get=office(200)),
+    # The pickers' searches (htmx asks them while the admin types): admins only; a pupil of
+    # another organisation is 404, and the pupil search finds only the admin's own pupils.
+    "office:pupil-picker": Rule(get=office(200)),
+    "office:pupil-parent-picker": Rule(path={"pk": "pupil"}, get=office_row(200)),
     "office:pupil-edit": Rule(path={"pk": "pupil"}, get=office_row(200), post=office_row(200)),
     "office:pupil-delete": Rule(path={"pk": "pupil"}, get=office_row(200), post=office_row(302)),
     "office:pupil-parent-link": Rule(
@@ -243,7 +269,15 @@ EXPECTED: dict[str, Rule] = {
         path={"user_id": "user"}, get=office_row(200), post=office_row(302)
     ),
     "office:user-send-link": Rule(path={"user_id": "user"}, get=NOT_POST, post=office_row(302)),
-    "office:parent-credentials": Rule(get=office(200)),
+    "office:credentials": Rule(get=office(200)),
+    "office:credentials-send": Rule(
+        get=NOT_POST,
+        # Another organisation's parent among the ticked ones: 404.
+        post=office(200, outsider=404),
+        data={"scope": "selected", "parents": "parent"},
+    ),
+    # The page's old addresses: the list redirects to the new one, the form still sends.
+    "office:parent-credentials": Rule(get=office(302)),
     "office:parent-credentials-send": Rule(
         get=NOT_POST,
         # Another organisation's parent among the ticked ones: 404.
@@ -253,6 +287,8 @@ EXPECTED: dict[str, Rule] = {
     "office:events": Rule(get=office(200)),
     "office:event-create": Rule(get=office(200), post=office(200)),
     "office:event-detail": Rule(path={"pk": "event"}, get=office_row(200)),
+    # The event day's calendar of all teachers; filters and the day come as GET parameters.
+    "office:event-calendar": Rule(path={"pk": "event"}, get=office_row(200)),
     "office:event-edit": Rule(path={"pk": "event"}, get=office_row(200), post=office_row(200)),
     "office:event-phase": Rule(
         path={"pk": "event"}, get=NOT_POST, post=office_row(302), data={"phase": "closed"}
@@ -270,6 +306,17 @@ EXPECTED: dict[str, Rule] = {
     "office:emails": Rule(get=office(200)),
     "office:email-detail": Rule(path={"pk": "email"}, get=office_row(200)),
     "office:email-resend": Rule(path={"pk": "email"}, get=NOT_POST, post=office_row(302)),
+    # The organisation's own settings: the outsider's office changes its own organisation.
+    "office:settings": Rule(
+        get=office(200),
+        post=office(302),
+        data={
+            "name": "Renamed",
+            "accent_colour": "#123456",
+            "time_zone": "Europe/Berlin",
+            "language": "de",
+        },
+    ),
     # The Django admin: a few pages named here, the rest by ADMIN_SITE below. Only staff
     # accounts (is_staff) may enter, and none of the roles is one: the admin sends them to
     # its sign-in, which is ours (and refuses a signed-in non-staff account with 403).
@@ -425,6 +472,7 @@ def header_problems(response) -> list[str]:
     return problems
 
 
+@pytest.mark.sweep
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", URL_NAMES)
 def test_each_role_gets_what_the_table_says(name, world):
@@ -511,6 +559,7 @@ def snapshot(rows) -> tuple:
     return counts, fields
 
 
+@pytest.mark.sweep
 @pytest.mark.django_db
 def test_every_form_refuses_a_post_without_the_csrf_token(world):
     objects, callers = world

@@ -75,6 +75,12 @@ class AccountAdapter(DefaultAccountAdapter):
         **DefaultAccountAdapter.error_messages,
         # One answer for an unknown login and a wrong password.
         "email_password_mismatch": _("The login or the password is not correct."),
+        "account_inactive": _("This account is switched off. Ask the school office."),
+        "enter_current_password": _("Your current password is not correct."),
+        "incorrect_password": _("The password is not correct."),
+        "invalid_or_expired_key": _("This link has expired or was already used."),
+        "invalid_password_reset": _("This link has expired or was already used."),
+        "too_many_login_attempts": _("Too many failed sign-ins. Please try again later."),
     }
 
     def is_open_for_signup(self, request) -> bool:

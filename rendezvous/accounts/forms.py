@@ -1,5 +1,6 @@
 import re
 
+from allauth.account import forms as allauth_forms
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.conf import settings
@@ -76,3 +77,42 @@ class EmailChangeForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("The password is not correct."))
         return password
+
+
+class _OurPasswordWords:
+    """Allauth's password forms, worded as the rest of the product (allauth's German says
+    "du"): the labels and the check that the new password was typed twice alike."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = {
+            "oldpassword": _("Current password"),
+            "password1": _("New password"),
+            "password2": _("New password again"),
+        }
+        for name, label in labels.items():
+            if name in self.fields:
+                self.fields[name].label = label
+                self.fields[name].widget.attrs.pop("placeholder", None)
+
+    def clean(self):
+        cleaned = super(allauth_forms.PasswordVerificationMixin, self).clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error(
+                "password2",
+                _("The two new passwords differ. Please type the new password again, twice."),
+            )
+        return cleaned
+
+
+class ChangePasswordForm(_OurPasswordWords, allauth_forms.ChangePasswordForm):
+    pass
+
+
+class SetPasswordForm(_OurPasswordWords, allauth_forms.SetPasswordForm):
+    pass
+
+
+class ResetPasswordKeyForm(_OurPasswordWords, allauth_forms.ResetPasswordKeyForm):
+    pass

@@ -17,6 +17,14 @@ class Role(models.TextChoices):
 STAFF_ROLES = (Role.ADMIN, Role.TEACHER)
 
 
+class RequestMails(models.TextChoices):
+    """When a teacher hears of new appointment requests by mail."""
+
+    IMMEDIATELY = "immediately", _("Immediately, one email per request")
+    DAILY = "daily", _("Once a day, in a summary")
+    NEVER = "never", _("Never")
+
+
 def normalise_parent_password(password: str) -> str:
     """A parent's password ignores spaces and dashes: the generated one is printed in groups
     ("Abc4-xyz9-Kmn7") and works typed with or without them. One spelling means one hash check
@@ -61,6 +69,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("credentials requested"), null=True, blank=True
     )
     expires_at = models.DateTimeField(_("account expires"), null=True, blank=True)
+    request_mails = models.CharField(
+        _("emails about new requests"),
+        max_length=16,
+        choices=RequestMails.choices,
+        default=RequestMails.IMMEDIATELY,
+    )
+    # When the worker last sent (or claimed) this teacher's daily summary: the next one lists the
+    # requests made since, and the conditional UPDATE on it lets only one worker send it.
+    digest_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("may use the Django admin"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)

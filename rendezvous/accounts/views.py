@@ -19,7 +19,7 @@ from rendezvous.lib.views import safe_next
 
 HOME_BY_ROLE = {
     Role.PARENT: "bookings:parent-home",
-    Role.TEACHER: "bookings:teacher-calendar",
+    Role.TEACHER: "bookings:teacher-home",
     Role.ADMIN: "office:dashboard",
 }
 

@@ -15,7 +15,8 @@ class BookingAdmin(admin.ModelAdmin):
     search_fields = ["booker__last_name", "pupil__last_name", "guest_name", "guest_email"]
     readonly_fields = [
         "organisation", "slot", "host", "event", "booker", "pupil", "seats", "status",
-        "manage_token", "idempotency_key", "sequence", "created_at", "updated_at",
+        "manage_token", "idempotency_key", "sequence", "ical_uid", "decision_message",
+        "created_at", "updated_at",
     ]  # fmt: skip
     actions = ["cancel_selected"]
 

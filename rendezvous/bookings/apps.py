@@ -7,6 +7,8 @@ class BookingsConfig(AppConfig):
     def ready(self) -> None:
         from rendezvous.accounts.services import staff_removal
         from rendezvous.bookings import guards
+        from rendezvous.bookings.services.digest import send_request_digests
+        from rendezvous.notifications.worker import register_job
         from rendezvous.school.services import (
             guardianships_removal,
             parent_removal,
@@ -17,3 +19,4 @@ class BookingsConfig(AppConfig):
         guardianships_removal.add(guards.refuse_links_with_appointments)
         parent_removal.add(guards.refuse_parent_with_appointments)
         staff_removal.add(guards.refuse_teacher_with_appointments)
+        register_job(send_request_digests)

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from rendezvous.calendars.ics import new_calendar_uid
+
 
 class BookingStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
@@ -71,6 +73,15 @@ class Booking(models.Model):
         _("status"), max_length=16, choices=BookingStatus.choices, default=BookingStatus.PENDING
     )
     message = models.TextField(_("message"), blank=True)
+    # What the teacher or the office wrote when rejecting or cancelling (or the parent when
+    # cancelling); the mail about it quotes it.
+    decision_message = models.TextField(_("message with the decision"), blank=True)
+    # The calendar entry's UID, fixed when the booking is made so that it never changes with
+    # the site's address or key. Bookings from before it was stored have none and keep the
+    # UID their invitations already carry (see bookings.services.notify).
+    ical_uid = models.CharField(
+        max_length=255, blank=True, default=new_calendar_uid, editable=False
+    )
     manage_token = models.CharField(max_length=64, unique=True, default=new_manage_token)
     idempotency_key = models.CharField(max_length=64, blank=True)
     sequence = models.PositiveIntegerField(default=0)  # iCalendar SEQUENCE of the invitation
@@ -91,6 +102,9 @@ class Booking(models.Model):
                 fields=["booker", "idempotency_key"],
                 condition=~Q(idempotency_key=""),
                 name="unique_booking_idempotency_key",
+            ),
+            models.UniqueConstraint(
+                fields=["ical_uid"], condition=~Q(ical_uid=""), name="unique_booking_ical_uid"
             ),
             models.UniqueConstraint(
                 fields=["pupil", "host", "event"],

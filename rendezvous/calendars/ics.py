@@ -3,6 +3,7 @@
 This module knows calendars, not appointments: callers describe what to send in an Invitation.
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -39,10 +40,21 @@ class Invitation:
     attendee: Person | None = None
 
 
+def _site_host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "rendezvous"
+
+
+def new_calendar_uid() -> str:
+    """A UID no other installation can have, e.g. "3f2b…-…@termine.example": a random UUID
+    plus the site's host. Store it with the row: worked out again later, it would change
+    whenever the site's address does, and calendars would show the entry twice."""
+    return f"{uuid.uuid4()}@{_site_host()}"
+
+
 def calendar_uid(kind: str, pk: int) -> str:
-    """A UID that stays the same for the life of one row, e.g. "booking-12@termine.example"."""
-    host = urlsplit(settings.SITE_URL).hostname or "rendezvous"
-    return f"{kind}-{pk}@{host}"
+    """The UID of rows from before UIDs were stored, e.g. "booking-12@termine.example": their
+    invitations went out with it, so updates must keep using it."""
+    return f"{kind}-{pk}@{_site_host()}"
 
 
 def _address(person: Person) -> vCalAddress:
@@ -51,7 +63,7 @@ def _address(person: Person) -> vCalAddress:
     return address
 
 
-def _entry(invitation: Invitation) -> Event:
+def _entry(invitation: Invitation, *, with_attendee: bool) -> Event:
     entry = Event()
     entry.add("uid", invitation.uid)
     entry.add("sequence", invitation.sequence)
@@ -66,7 +78,7 @@ def _entry(invitation: Invitation) -> Event:
     entry.add("status", str(invitation.status))
     if invitation.organizer and invitation.organizer.email:
         entry.add("organizer", _address(invitation.organizer))
-    if invitation.attendee and invitation.attendee.email:
+    if with_attendee and invitation.attendee and invitation.attendee.email:
         attendee = _address(invitation.attendee)
         if invitation.status != EntryStatus.CANCELLED:
             attendee.params["partstat"] = vText("ACCEPTED")
@@ -75,13 +87,21 @@ def _entry(invitation: Invitation) -> Event:
     return entry
 
 
-def invitation_ics(invitation: Invitation) -> str:
-    """The .ics text; METHOD:CANCEL for a cancelled entry, so it disappears from the calendar
-    it was added to."""
+def invitation_ics(invitation: Invitation, *, publish: bool = False) -> str:
+    """The .ics text. Mailed, it is an invitation (METHOD:REQUEST), or METHOD:CANCEL for a
+    cancelled entry, so that it disappears from the calendar it was added to.
+
+    `publish=True` is for a file the person downloads and opens: METHOD:PUBLISH, which
+    calendars simply add (or update, by UID) instead of asking for a reply to an invitation.
+    A published entry names no attendee, as iTIP (RFC 5546) requires.
+    """
     cal = Calendar()
     cal.add("prodid", "-//Rendezvous//EN")
     cal.add("version", "2.0")
-    cancelled = invitation.status == EntryStatus.CANCELLED
-    cal.add("method", "CANCEL" if cancelled else "REQUEST")
-    cal.add_component(_entry(invitation))
+    if publish:
+        method = "PUBLISH"
+    else:
+        method = "CANCEL" if invitation.status == EntryStatus.CANCELLED else "REQUEST"
+    cal.add("method", method)
+    cal.add_component(_entry(invitation, with_attendee=not publish))
     return cal.to_ical().decode()

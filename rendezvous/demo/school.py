@@ -105,8 +105,54 @@ LAST_NAMES = [
 CLASSES = ["5a", "5b", "6a", "6b", "7a", "7b", "8a", "8b", "9a", "9b", "10a", "10b"]
 
 
-def next_weekday(start: date, weekday: int) -> date:
-    return start + timedelta(days=(weekday - start.weekday()) % 7 or 7)
+LEAD_DAYS = 2  # the demo evening is always at least this far ahead, so parents can book
+EVENING_WEEKDAY = 3  # Thursday
+CLOSES_AT = time(12)  # booking closes at noon on the evening's day; the meetings start at 16:00
+
+
+def evening_day(today: date) -> date:
+    """The first Thursday at least LEAD_DAYS after today."""
+    earliest = today + timedelta(days=LEAD_DAYS)
+    return earliest + timedelta(days=(EVENING_WEEKDAY - earliest.weekday()) % 7)
+
+
+def _later(moment: datetime, weeks: int, tz) -> datetime:
+    """The same local wall-clock time `weeks` later, whatever the clock changes between."""
+    local = timezone.localtime(moment, tz).replace(tzinfo=None)
+    return (local + timedelta(weeks=weeks)).replace(tzinfo=tz)
+
+
+def refresh_demo(organisation: Organisation) -> list[Event]:
+    """Move the demo's open evenings that are too close or past forward by whole weeks, with
+    their slots and bookings, so that the demo can be booked whenever it starts. Whatever the
+    user added to those evenings moves with them; nothing is deleted."""
+    tz = organisation.tz
+    today = timezone.localdate(timezone=tz)
+    moved = []
+    stale = Event.objects.filter(
+        organisation=organisation,
+        phase=Phase.OPEN,
+        starts_on__lt=today + timedelta(days=LEAD_DAYS),
+    )
+    with transaction.atomic():
+        for event in stale:
+            weeks = -(-(today + timedelta(days=LEAD_DAYS) - event.starts_on).days // 7)
+            _move_event(event, weeks, tz)
+            moved.append(event)
+    return moved
+
+
+def _move_event(event: Event, weeks: int, tz) -> None:
+    event.starts_on += timedelta(weeks=weeks)
+    event.ends_on += timedelta(weeks=weeks)
+    event.booking_closes_at = _later(event.booking_closes_at, weeks, tz)
+    event.booking_opens_at = min(event.booking_opens_at, timezone.now() - timedelta(days=1))
+    event.save(update_fields=["starts_on", "ends_on", "booking_opens_at", "booking_closes_at"])
+    # Latest first, so that no slot lands on one of its teacher's not yet moved ones.
+    for slot in event.slots.order_by("-starts_at"):
+        slot.starts_at = _later(slot.starts_at, weeks, tz)
+        slot.ends_at = _later(slot.ends_at, weeks, tz)
+        slot.save(update_fields=["starts_at", "ends_at"])
 
 
 class DemoSchool:
@@ -206,14 +252,14 @@ class DemoSchool:
 
     def build_event(self) -> Event:
         tz = self.org.tz
-        day = next_weekday(timezone.localdate(timezone=tz), 3)
+        day = evening_day(timezone.localdate(timezone=tz))
         event = Event.objects.create(
             organisation=self.org,
             name="Elternsprechtag Herbst",
             starts_on=day,
             ends_on=day,
             booking_opens_at=timezone.now() - timedelta(days=1),
-            booking_closes_at=datetime.combine(day - timedelta(days=1), time(12), tzinfo=tz),
+            booking_closes_at=datetime.combine(day, CLOSES_AT, tzinfo=tz),
             phase=Phase.OPEN,
             default_slot_minutes=10,
             change_cutoff_hours=24,

@@ -52,6 +52,8 @@ def queue_email(
     """Render now (in the recipient's language and the organisation's time zone) and store the
     message in the caller's transaction: if that rolls back, nothing is sent."""
     tz = organisation.tz if organisation is not None else None
+    if organisation is not None:  # the mail's layout names it (organisation_tags)
+        context = {**context, "mail_organisation": organisation}
     subject, text, html = render_email(template, context, language, tz)
     return OutgoingEmail.objects.create(
         organisation=organisation,

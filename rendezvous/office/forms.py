@@ -1,27 +1,34 @@
 """Forms of the office pages that combine several apps' rows: shape only."""
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rendezvous.accounts.access import people_visible_to
 from rendezvous.accounts.models import STAFF_ROLES
 from rendezvous.bookings.models import BookingStatus
+from rendezvous.lib.sorting import SortedChoices, by_person
 from rendezvous.lib.views import MAX_ID
 from rendezvous.scheduling.access import events_visible_to
 from rendezvous.school.access import classes_visible_to
+from rendezvous.school.forms import NameChoiceField
+from rendezvous.school.selectors import CredentialsState
 
 
-class ParentFilterForm(forms.Form):
-    school_class = forms.ModelChoiceField(label=_("Class"), queryset=None, required=False)
-    event = forms.ModelChoiceField(label=_("Event"), queryset=None, required=False)
-    status = forms.ChoiceField(
+class CredentialsFilterForm(forms.Form):
+    """Which parents the credentials page lists, and "all parents matching the filter" sends
+    to."""
+
+    school_class = NameChoiceField(
+        label=_("Class"), queryset=None, required=False, empty_label=_("All classes")
+    )
+    event = forms.ModelChoiceField(
+        label=_("Event"), queryset=None, required=False, empty_label=_("All events")
+    )
+    state = forms.ChoiceField(
         label=_("Credentials"),
         required=False,
-        choices=[
-            ("", _("All")),
-            ("new", _("Not sent yet")),
-            ("sent", _("Sent")),
-        ],
+        choices=[("", _("Sent and not sent")), *CredentialsState.choices],
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -45,10 +52,15 @@ class IdListField(forms.Field):
         return sorted(ids)
 
 
-class SendCredentialsForm(ParentFilterForm):
-    """Either the ticked parents, or all parents of the chosen class and/or event."""
+class CredentialsScope(models.TextChoices):
+    """The two send buttons: the ticked parents, or all parents matching the filter."""
 
-    scope = forms.ChoiceField(choices=[("selected", "selected"), ("filtered", "filtered")])
+    SELECTED = "selected", _("The ticked parents")
+    FILTERED = "filtered", _("All parents matching the filter")
+
+
+class SendCredentialsForm(CredentialsFilterForm):
+    scope = forms.ChoiceField(choices=CredentialsScope.choices)
     parents = IdListField(required=False)
     resend = forms.BooleanField(
         label=_("Also parents who already have credentials (their old password stops working)"),
@@ -58,26 +70,32 @@ class SendCredentialsForm(ParentFilterForm):
     def clean(self):
         cleaned = super().clean()
         if (
-            cleaned.get("scope") == "selected"
+            cleaned.get("scope") == CredentialsScope.SELECTED
             and not cleaned.get("parents")
             and not self.has_error("parents")
         ):
             raise forms.ValidationError(_("Tick at least one parent."))
-        if cleaned.get("scope") == "filtered" and not (
-            cleaned.get("school_class") or cleaned.get("event")
-        ):
-            raise forms.ValidationError(_("Choose a class or an event first."))
         return cleaned
+
+
+class TeacherChoiceField(forms.ModelChoiceField):
+    """One teacher (or admin), chosen from an alphabetical list."""
+
+    iterator = SortedChoices
+    sort_key = staticmethod(by_person)
+
+    def label_from_instance(self, obj) -> str:
+        return obj.full_name or obj.email
 
 
 class AppointmentFilterForm(forms.Form):
     """The office's filters; choices are limited to the office's own organisation."""
 
     event = forms.ModelChoiceField(queryset=None, label=_("Event"), required=False)
-    teacher = forms.ModelChoiceField(
+    teacher = TeacherChoiceField(
         queryset=None, label=_("Teacher"), required=False, empty_label=_("All teachers")
     )
-    school_class = forms.ModelChoiceField(
+    school_class = NameChoiceField(
         queryset=None, label=_("Class"), required=False, empty_label=_("All classes")
     )
     status = forms.ChoiceField(
@@ -90,7 +108,5 @@ class AppointmentFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["event"].queryset = events
         self.fields["event"].empty_label = None
-        self.fields["teacher"].queryset = people_visible_to(user, roles=STAFF_ROLES).order_by(
-            "last_name", "first_name"
-        )
-        self.fields["school_class"].queryset = classes_visible_to(user).order_by("name")
+        self.fields["teacher"].queryset = people_visible_to(user, roles=STAFF_ROLES)
+        self.fields["school_class"].queryset = classes_visible_to(user)

@@ -5,12 +5,14 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from rendezvous.lib.forms import RowsChoiceField
-from rendezvous.scheduling.models import SLOT_FIELDS, Event, Mode
+from rendezvous.scheduling.models import EVENT_TEXT_FIELDS, SLOT_FIELDS, Event, Mode
 from rendezvous.scheduling.patterns import SlotPattern, local_span
 from rendezvous.school.models import SchoolClass
 
@@ -217,8 +219,23 @@ class PatternForm(PlaceMixin, forms.Form):
         )
 
 
+def translation_field(field: str, language: str) -> str:
+    """The form field for the office's wording of `field` in `language`: "name_en"."""
+    return f"{field}_{language}"
+
+
 class EventForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        help_text=_("Shown to everyone whose language has no name of its own below."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What parents should know, shown on their page. Optional."),
+    )
     starts_on = PlausibleDateField(label=_("First day"), widget=DATE)
     ends_on = PlausibleDateField(label=_("Last day"), widget=DATE)
     classes = RowsChoiceField(
@@ -250,11 +267,56 @@ class EventForm(forms.Form):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["classes"].queryset = SchoolClass.objects.filter(organisation=organisation)
+        # Name and description in the organisation's own language are the fields above.
+        self.other_languages = [
+            (code, label) for code, label in settings.LANGUAGES if code != organisation.language
+        ]
+        for code, label in self.other_languages:
+            self.fields[translation_field("name", code)] = forms.CharField(
+                label=format_lazy(_("Name ({language})"), language=label),
+                max_length=200,
+                required=False,
+            )
+            self.fields[translation_field("description", code)] = forms.CharField(
+                label=format_lazy(_("Description ({language})"), language=label),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def translation_groups(self) -> list:
+        """[(language's name, its bound fields)] for the template, one group per language."""
+        return [
+            (label, [self[translation_field(field, code)] for field in EVENT_TEXT_FIELDS])
+            for code, label in self.other_languages
+        ]
+
+    def event_values(self) -> dict:
+        """The event's fields for scheduling.services (classes apart), the other languages'
+        wording gathered into `translations` (empty ones left out)."""
+        data = dict(self.cleaned_data)
+        data.pop("classes")
+        translations = {}
+        for code, _label in self.other_languages:
+            wording = {
+                field: text
+                for field in EVENT_TEXT_FIELDS
+                if (text := data.pop(translation_field(field, code)))
+            }
+            if wording:
+                translations[code] = wording
+        return {**data, "translations": translations}
 
     @staticmethod
     def initial_for(event: Event) -> dict:
+        wording = {
+            translation_field(field, code): text
+            for code, texts in event.translations.items()
+            for field, text in texts.items()
+        }
         return {
+            **wording,
             "name": event.name,
+            "description": event.description,
             "starts_on": event.starts_on,
             "ends_on": event.ends_on,
             "classes": list(event.classes.all()),

@@ -1,9 +1,10 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,6 +25,23 @@ PHASE_STEPS = {
 }
 
 
+# What the office may word per language on an event.
+EVENT_TEXT_FIELDS = ("name", "description")
+
+
+def validate_event_translations(value) -> None:
+    """{"en": {"name": "…", "description": "…"}, …}: known languages, known fields, text."""
+    languages = {code for code, _label in settings.LANGUAGES}
+    if not isinstance(value, dict):
+        raise ValidationError(_("Enter the wording per language."))
+    for language, wording in value.items():
+        if language not in languages or not isinstance(wording, dict):
+            raise ValidationError(_("Enter the wording per language."))
+        for field, text in wording.items():
+            if field not in EVENT_TEXT_FIELDS or not isinstance(text, str):
+                raise ValidationError(_("Enter the wording per language."))
+
+
 class Event(models.Model):
     """A parents' evening: one or more dates on which the teachers of some classes meet parents."""
 
@@ -31,6 +49,15 @@ class Event(models.Model):
         "organisations.Organisation", on_delete=models.CASCADE, related_name="events"
     )
     name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    # The office's own wording in other languages than name and description above, e.g.
+    # {"en": {"name": "Parents' evening", "description": "…"}}; see translated().
+    translations = models.JSONField(
+        _("name and description in other languages"),
+        default=dict,
+        blank=True,
+        validators=[validate_event_translations],
+    )
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
     booking_opens_at = models.DateTimeField(_("booking opens"))
@@ -63,6 +90,23 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def translated(self, field: str, language: str | None = None) -> str:
+        """`field` ("name" or "description") in `language` (by default the active one): the
+        office's wording for that language if it gave one, else the field itself."""
+        language = (language or translation.get_language() or "").split("-")[0]
+        wording = self.translations.get(language) if isinstance(self.translations, dict) else None
+        return (wording or {}).get(field) or getattr(self, field)
+
+    @property
+    def display_name(self) -> str:
+        """The name for parents and mail, in the active language. The office's pages show
+        `name`, the wording it wrote, and the other languages beside it."""
+        return self.translated("name")
+
+    @property
+    def display_description(self) -> str:
+        return self.translated("description")
 
     def is_bookable(self, at=None) -> bool:
         at = at or timezone.now()

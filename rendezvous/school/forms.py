@@ -1,4 +1,8 @@
-"""Forms for the office's structure pages: shape only, choices limited to the organisation."""
+"""Forms for the office's structure pages: shape only, choices limited to the organisation.
+
+Choices are in reading order (lib.sorting): classes by their numbers, people alphabetically.
+No choice list shows Django's "---------": an empty choice says what it means.
+"""
 
 from django import forms
 from django.conf import settings
@@ -6,34 +10,51 @@ from django.utils.translation import gettext_lazy as _
 
 from rendezvous.accounts.models import STAFF_ROLES, Role, User
 from rendezvous.lib.forms import RowsChoiceField
+from rendezvous.lib.sorting import SortedChoices, by_name, by_person
 from rendezvous.organisations.models import Organisation
 from rendezvous.school.models import Department, Pupil, SchoolClass
 
 MAX_ROSTER_BYTES = 5 * 1024 * 1024
-MULTI = forms.SelectMultiple(attrs={"size": 8})
+
+
+class SelectAllCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes with a "Select all": the office's form template draws it as a checkbox
+    where JavaScript runs and as a button that shows the form again all ticked where not."""
+
+
+class NameChoiceField(forms.ModelChoiceField):
+    """A class or a department, in natural order ("5a" before "10a")."""
+
+    iterator = SortedChoices
+    sort_key = staticmethod(by_name)
 
 
 class PersonChoiceField(RowsChoiceField):
+    """Several people, alphabetically, as checkboxes with "Select all"."""
+
+    iterator = SortedChoices
+    sort_key = staticmethod(by_person)
+    widget = SelectAllCheckboxes
+
     def label_from_instance(self, obj: User) -> str:
         return obj.full_name or obj.email
 
 
-class PupilChoiceField(RowsChoiceField):
-    def label_from_instance(self, obj: Pupil) -> str:
-        return f"{obj.last_name}, {obj.first_name} ({obj.school_class.name})"
+class PupilsField(RowsChoiceField):
+    """Pupils chosen by id. Its page shows the chosen pupils and a search (a picker), never
+    every pupil of the school: `picker` tells the office's form template to draw it so."""
+
+    widget = forms.MultipleHiddenInput
+    picker = True
 
 
 def teachers_of(organisation: Organisation):
-    return User.objects.filter(
-        organisation=organisation, role__in=STAFF_ROLES, is_active=True
-    ).order_by("last_name", "first_name")
+    return User.objects.filter(organisation=organisation, role__in=STAFF_ROLES, is_active=True)
 
 
 class DepartmentForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    teachers = PersonChoiceField(
-        label=_("Teachers"), queryset=User.objects.none(), required=False, widget=MULTI
-    )
+    teachers = PersonChoiceField(label=_("Teachers"), queryset=User.objects.none(), required=False)
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,15 +63,18 @@ class DepartmentForm(forms.Form):
 
 class SchoolClassForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
-    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
+    department = NameChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.none(),
+        empty_label=_("Choose a department"),
+    )
     class_teachers = PersonChoiceField(
-        label=_("Class teachers"), queryset=User.objects.none(), required=False, widget=MULTI
+        label=_("Class teachers"), queryset=User.objects.none(), required=False
     )
     subject_teachers = PersonChoiceField(
         label=_("Subject teachers"),
         queryset=User.objects.none(),
         required=False,
-        widget=MULTI,
         help_text=_("Parents of the class may book these teachers too."),
     )
 
@@ -64,7 +88,9 @@ class SchoolClassForm(forms.Form):
 class PupilForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
-    school_class = forms.ModelChoiceField(label=_("Class"), queryset=SchoolClass.objects.none())
+    school_class = NameChoiceField(
+        label=_("Class"), queryset=SchoolClass.objects.none(), empty_label=_("Choose a class")
+    )
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,16 +98,16 @@ class PupilForm(forms.Form):
 
 
 class LinkParentForm(forms.Form):
-    parent = forms.ModelChoiceField(label=_("Parent"), queryset=User.objects.none())
+    """The parent a pupil page's search result links; the page never lists every parent."""
+
+    parent = forms.ModelChoiceField(
+        label=_("Parent"), queryset=User.objects.none(), widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["parent"]
-        field.queryset = User.objects.filter(organisation=organisation, role=Role.PARENT).order_by(
-            "last_name", "first_name", "pk"
-        )
-        field.label_from_instance = lambda parent: " · ".join(
-            part for part in (parent.full_name, parent.email) if part
+        self.fields["parent"].queryset = User.objects.filter(
+            organisation=organisation, role=Role.PARENT
         )
 
 
@@ -94,28 +120,26 @@ class ParentForm(forms.Form):
         help_text=_("Without an email address the parent gets a printed letter."),
     )
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
-    children = PupilChoiceField(
-        label=_("Children"), queryset=Pupil.objects.none(), required=False, widget=MULTI
-    )
+    children = PupilsField(label=_("Children"), queryset=Pupil.objects.none(), required=False)
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["children"].queryset = Pupil.objects.filter(
-            organisation=organisation
-        ).select_related("school_class")
+        self.fields["children"].queryset = Pupil.objects.filter(organisation=organisation)
         self.fields["language"].initial = organisation.language
 
 
 class PupilFilterForm(forms.Form):
-    school_class = forms.ModelChoiceField(
-        label=_("Class"), queryset=SchoolClass.objects.none(), required=False
+    school_class = NameChoiceField(
+        label=_("Class"),
+        queryset=SchoolClass.objects.none(),
+        required=False,
+        empty_label=_("All classes"),
     )
     q = forms.CharField(label=_("Name"), max_length=100, required=False)
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school_class"].queryset = organisation.classes.all()
-        self.fields["school_class"].empty_label = _("All classes")
 
 
 class RosterUploadForm(forms.Form):

@@ -9,6 +9,10 @@ from playwright.sync_api import Page, expect
 
 from rendezvous.notifications.worker import run_worker_round
 
+# How long a step may wait for the page: generous, as the suite shares two cores with the
+# server and a busy machine must not fail a step that merely waited.
+TIMEOUT_MS = 30_000
+
 CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 
 
@@ -78,7 +82,7 @@ def assert_no_horizontal_scroll(page: Page) -> None:
 
 def status_of(page: Page, row_text: str):
     """The status badge in the table row that mentions `row_text`."""
-    return page.get_by_role("row").filter(has_text=row_text).locator(".status")
+    return page.get_by_role("row").filter(has_text=row_text).locator(".badge")
 
 
 __all__ = ["expect"]

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.browser import TIMEOUT_MS
+
 # Playwright's sync API runs an event loop in the test thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -39,6 +41,15 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Every browser here signs in from 127.0.0.1, and allauth allows 30 sign-ins a minute
+    from one address: without this, earlier tests' sign-ins throttle a later test's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def chromium():
     if not CHROMIUM.exists():
@@ -58,7 +69,7 @@ def new_page(chromium, request):
 
     def open_page(*, locale="de-DE", width=390, height=844):
         context = chromium.new_context(locale=locale, viewport={"width": width, "height": height})
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         return context.new_page()
 

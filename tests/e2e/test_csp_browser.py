@@ -63,6 +63,7 @@ def settle(page) -> None:
     page.evaluate("() => new Promise((resolve) => setTimeout(resolve, 100))")
 
 
+@pytest.mark.sweep
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("role", list(PAGES), ids=lambda role: role or "signed-out")

@@ -182,6 +182,9 @@ def credentials_from_mail(smtp_server, address, language, problems):
     return url, code, password
 
 
+REJECTION_NOTE = "I am away that evening; please ask for a phone call."
+
+
 def check_language(problems, language, text, msgid, **params):
     """Softly: the text carries the translation of msgid (collected, asserted at the end, so a
     missing catalogue does not hide the rest of the evening)."""
@@ -196,17 +199,22 @@ def check_language(problems, language, text, msgid, **params):
 
 def book_first_free_time(page, language, child_first_name):
     """Open every teacher's times on the booking page and take the first one for the child."""
+    menu = page.locator("details.site-menu > summary")  # on a phone the navigation folds
+    if menu.is_visible():
+        menu.click()
     nav = page.get_by_role("navigation", name=t(language, "Main"))
     nav.get_by_role("link", name=t(language, "Book appointments")).click()
     loaded(page)
-    for summary in page.locator("summary").all():
+    for summary in page.locator("main summary").all():
         summary.click()
     assert_no_horizontal_scroll(page)
     name = t(language, "book with %(teacher)s for %(child)s") % {
         "teacher": TEACHER,
         "child": child_first_name,
     }
-    page.get_by_role("button", name=name).first.click()
+    form = page.locator("form.day-form").filter(has=page.get_by_role("button", name=name)).first
+    form.locator("label.time").first.click()
+    form.get_by_role("button", name=name).click()
     loaded(page)
     expect(page).to_have_url(re.compile(re.escape(reverse("bookings:parent-appointments")) + "$"))
 
@@ -227,7 +235,9 @@ def parent_signs_in_and_books(new_page, url, code, password, *, locale, children
     return page
 
 
-def teacher_decides(new_page, live_server, event_day, decisions):
+def teacher_decides(new_page, live_server, decisions):
+    """The teacher lands on Today and answers the requests there: a confirmation at once, a
+    rejection after its own page, with a message for the parent."""
     page = new_page(locale="en-GB", **DESKTOP)
     sign_in(
         page,
@@ -236,18 +246,23 @@ def teacher_decides(new_page, live_server, event_day, decisions):
         password=TEACHER_PASSWORD,
         language="en",
     )
-    expect(page.get_by_role("heading", level=1)).to_have_text("My calendar")
-    page.get_by_label("Date").fill(event_day.isoformat())
-    page.get_by_label("View").select_option(label="Day")
-    page.get_by_role("button", name="Show", exact=True).click()
-    loaded(page)
+    expect(page.get_by_role("heading", level=2, name="Requests to answer")).to_be_visible()
     for child, decision in decisions.items():
-        row = page.get_by_role("row").filter(has_text=child)
-        row.get_by_role("button", name=decision).click()
-        loaded(page)
-        outcome = "confirmed" if decision == "Confirm" else "rejected"
-        expect(page.get_by_role("status")).to_have_text(f"The appointment is {outcome}.")
-        expect(status_of(page, child)).to_have_text(outcome.capitalize())
+        request = page.locator("li.request").filter(has_text=child)
+        if decision == "Confirm":
+            request.get_by_role("button", name="Confirm").click()
+            loaded(page)
+            expect(page.get_by_role("status")).to_have_text("The appointment is confirmed.")
+        else:
+            request.get_by_role("link", name="Reject").click()
+            loaded(page)
+            page.get_by_label("Message to the parent (optional)").fill(REJECTION_NOTE)
+            page.get_by_role("button", name="Reject request").click()
+            loaded(page)
+            expect(page.get_by_role("status")).to_have_text(
+                "The request is rejected and the parent has been told."
+            )
+        expect(page.locator("li.request").filter(has_text=child)).to_have_count(0)
 
 
 def outcome_mails(smtp_server, address, language, expected, problems):
@@ -266,6 +281,9 @@ def outcome_mails(smtp_server, address, language, expected, problems):
 
 
 def parent_sees(page, language, outcomes, problems):
+    menu = page.locator("details.site-menu > summary")  # on a phone the navigation folds
+    if menu.is_visible():
+        menu.click()
     nav = page.get_by_role("navigation", name=t(language, "Main"))
     nav.get_by_role("link", name=t(language, "My appointments")).click()
     loaded(page)
@@ -301,7 +319,7 @@ def test_a_parents_evening_from_roster_to_confirmed_appointments(
     )
 
     decisions = {"Jonas Müller": "Confirm", "Lena Müller": "Reject", "Dmitri Iwanow": "Confirm"}
-    teacher_decides(new_page, live_server, school.starts_on, decisions)
+    teacher_decides(new_page, live_server, decisions)
 
     sent, failed = worker_round()  # three "request received" and three outcomes
     assert (sent, failed) == (6, 0)

@@ -1,6 +1,6 @@
 import factory
 
-from rendezvous.accounts.models import Role, User
+from rendezvous.accounts.models import RequestMails, Role, User
 from rendezvous.organisations.tests.factories import OrganisationFactory
 
 PASSWORD = "correct-horse-battery"
@@ -17,6 +17,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name")
     email = factory.Sequence(lambda n: f"user{n}@example.org")
     language = "en"
+    # Tests about new-request mails ask for them; the rest count only the parents' mails.
+    request_mails = RequestMails.NEVER
 
     @factory.post_generation
     def password(self, create, extracted, **kwargs):

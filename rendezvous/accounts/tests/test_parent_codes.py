@@ -76,25 +76,31 @@ def test_the_migration_gives_shared_codes_new_ones_and_asks_for_new_credentials(
     others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != "accounts"]
     before = [("accounts", "0002_add_credentials_requested_at"), *others]
     after = [("accounts", "0004_login_codes_unique_across_organisations"), *others]
-    executor.migrate(before)
-    apps = executor.loader.project_state(before).apps
-    organisation = apps.get_model("organisations", "Organisation")
-    user = apps.get_model("accounts", "User")
-    schools = [organisation.objects.create(name=f"School {n}", slug=f"s{n}") for n in range(2)]
-    kept, moved = (
-        user.objects.create(
-            organisation=school,
-            role="parent",
-            login_code="55555",
-            credentials_sent_at="2026-11-01T10:00:00Z",
+    try:
+        executor.migrate(before)
+        apps = executor.loader.project_state(before).apps
+        organisation = apps.get_model("organisations", "Organisation")
+        user = apps.get_model("accounts", "User")
+        schools = [organisation.objects.create(name=f"School {n}", slug=f"s{n}") for n in range(2)]
+        kept, moved = (
+            user.objects.create(
+                organisation=school,
+                role="parent",
+                login_code="55555",
+                credentials_sent_at="2026-11-01T10:00:00Z",
+            )
+            for school in schools
         )
-        for school in schools
-    )
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+        apps = executor.loader.project_state(after).apps
+        migrated = apps.get_model("accounts", "User").objects
+        kept, moved = migrated.get(pk=kept.pk), migrated.get(pk=moved.pk)
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
 
-    kept, moved = User.objects.get(pk=kept.pk), User.objects.get(pk=moved.pk)
     assert kept.login_code == "55555" and kept.credentials_sent_at is not None
     assert moved.login_code not in ("55555", "") and moved.credentials_sent_at is None
 

@@ -10,7 +10,7 @@ from rendezvous.notifications.models import OutgoingEmail
 from rendezvous.school.credentials import send_parent_credentials
 
 MISMATCH = "The login or the password is not correct."
-THROTTLED = "Too many failed login attempts. Try again later."
+THROTTLED = "Too many failed sign-ins. Please try again later."
 
 
 def sign_in(client, login, password):

@@ -70,13 +70,21 @@ def active_bookings_of(booker: User) -> QuerySet[Booking]:
     return Booking.objects.filter(booker=booker, status__in=ACTIVE_STATUSES)
 
 
+def family_filter(parent: User) -> Q:
+    """The bookings a parent may read: those for their children, whichever parent booked
+    them, and their own without a child. The same rule as access.bookings_visible_to, written
+    with a subquery so that a child with two parents does not list a booking twice."""
+    children = Pupil.objects.filter(guardianships__parent=parent).values("pk")
+    return Q(pupil__in=children) | Q(pupil__isnull=True, booker=parent)
+
+
 def bookings_of_parent(parent: User) -> QuerySet[Booking]:
-    """The parent's own bookings, less those for a child they are no longer a parent of."""
+    """The family's bookings, in any status, by time: the other parent's bookings for a shared
+    child too, but none for a child the parent is no longer a parent of."""
     return (
-        Booking.objects.filter(booker=parent)
-        .filter(Q(pupil__isnull=True) | Q(pupil__guardianships__parent=parent))
-        .select_related("slot", "host", "pupil", "event")
-        .order_by("slot__starts_at")
+        Booking.objects.filter(family_filter(parent))
+        .select_related("slot__subject", "host", "pupil", "event", "booker")
+        .order_by("slot__starts_at", "pk")
     )
 
 

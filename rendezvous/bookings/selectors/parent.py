@@ -1,33 +1,56 @@
-"""Reads for the parent's pages: everything the booking page offers, in a fixed number of
-queries, and the times a booking may move to."""
+"""Reads for the parent's pages: what the booking page offers, the family's appointments and
+plan, each in a fixed number of queries, and the times a booking may move to."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from itertools import groupby
 
-from django.db.models import F, Prefetch
+from django.db.models import Count, F, Max, Prefetch, Q
 from django.utils import timezone
 
 from rendezvous.accounts.models import STAFF_ROLES, User
 from rendezvous.bookings.models import ACTIVE_STATUSES, Booking
 from rendezvous.bookings.selectors.common import (
     active_bookings_of,
+    booker_may_change,
+    bookings_of_parent,
     children_of,
     free_slots,
     open_events_for_parent,
     overlaps,
 )
 from rendezvous.scheduling.models import Event, Slot, SlotStatus
-from rendezvous.school.models import Pupil
+from rendezvous.school.models import Pupil, SchoolClass
+
+
+@dataclass(frozen=True, slots=True)
+class FreeTime:
+    """A free slot as the booking page offers it, read as plain values rather than as a model
+    row: a page may offer thousands, and a row costs several times more to build."""
+
+    pk: int
+    starts_at: datetime
+    ends_at: datetime
+    room: str
+    local_start: datetime  # in the organisation's time zone
 
 
 @dataclass
 class TeacherOffer:
-    """One teacher of one child in one event: either the booking or the free slots by day."""
+    """One teacher of one child in one event: either the booking or the free slots by day.
+
+    The subject and room are those of the teacher's slots in the event when they all agree
+    (subjects belong to slots, not to a teacher's place in a class)."""
 
     teacher: User
+    key: str = ""  # names the offer in the page, so a failed booking can reopen it
+    is_class_teacher: bool = False
+    subject: str = ""
+    room: str = ""
     booking: Booking | None = None
-    days: list[tuple[date, list[Slot]]] = field(default_factory=list)
+    changeable: bool = False  # the parent booked it and may still move or cancel it
+    days: list[tuple[date, list[FreeTime]]] = field(default_factory=list)
     hidden_clashes: int = 0
 
     @property
@@ -40,11 +63,73 @@ class ChildOffers:
     pupil: Pupil
     teachers: list[TeacherOffer]
 
+    @property
+    def booked_count(self) -> int:
+        return sum(1 for offer in self.teachers if offer.booking is not None)
+
 
 @dataclass
 class EventOffers:
     event: Event
     children: list[ChildOffers]
+
+
+@dataclass
+class BookingOverview:
+    """The booking page: the open events, and the family's plan (its active appointments to
+    come, in order)."""
+
+    events: list[EventOffers]
+    plan: list[Booking]
+
+
+@dataclass
+class Appointment:
+    """A booking as the parent's lists show it."""
+
+    booking: Booking
+    mine: bool  # the parent booked it; the other parent's bookings are only shown
+    changeable: bool
+    is_class_teacher: bool
+
+    @property
+    def subject(self) -> str:
+        subject = self.booking.slot.subject
+        return subject.name if subject is not None else ""
+
+
+@dataclass
+class FamilyAppointments:
+    upcoming: list[Appointment]
+    past: list[Appointment]  # ended, cancelled or rejected; the latest first
+
+
+@dataclass
+class PlanDay:
+    day: date
+    appointments: list[Appointment]
+
+    @property
+    def events(self) -> list[Event]:
+        """The events of the day's appointments, each once, in order."""
+        seen: dict[int, Event] = {}
+        for appointment in self.appointments:
+            event = appointment.booking.event
+            if event is not None:
+                seen.setdefault(event.pk, event)
+        return list(seen.values())
+
+
+@dataclass
+class _Context:
+    """What every offer of the page is built from, read once."""
+
+    parent: User
+    now: datetime
+    free: dict[tuple[int, int], list[FreeTime]]
+    details: dict[tuple[int, int], dict]
+    booked: dict[tuple[int, int, int], Booking]
+    bookings: list[Booking]
 
 
 def _eligible(teachers) -> list[User]:
@@ -79,62 +164,185 @@ def by_day(slots: list[Slot]) -> list[tuple[date, list[Slot]]]:
     return list(days.items())
 
 
-def _offer(event, pupil, teacher, free, booked, own) -> TeacherOffer:
-    booking = booked.get((event.pk, pupil.pk, teacher.pk))
+def _free_times(events, teacher_ids, now) -> dict[tuple[int, int], list[FreeTime]]:
+    """The free times of the events' teachers, by event and teacher, in order."""
+    free: dict[tuple[int, int], list[FreeTime]] = defaultdict(list)
+    rows = (
+        Slot.objects.filter(
+            event__in=events,
+            host_id__in=teacher_ids,
+            status=SlotStatus.OPEN,
+            seats_taken__lt=F("capacity"),
+            starts_at__gt=now,
+        )
+        .order_by("starts_at")
+        .values_list("pk", "event_id", "host_id", "starts_at", "ends_at", "room")
+    )
+    zone = timezone.get_current_timezone()
+    for pk, event_id, host_id, starts_at, ends_at, room in rows:
+        local = starts_at.astimezone(zone)
+        free[(event_id, host_id)].append(FreeTime(pk, starts_at, ends_at, room, local))
+    return free
+
+
+def _days_of(times: list[FreeTime]) -> list[tuple[date, list[FreeTime]]]:
+    days: dict[date, list[FreeTime]] = defaultdict(list)
+    for time in times:
+        days[time.local_start.date()].append(time)
+    return list(days.items())
+
+
+def _teacher_details(events, teacher_ids) -> dict[tuple[int, int], dict]:
+    """Per event and teacher: the room and subject when all their slots name the same one."""
+    rows = (
+        Slot.objects.filter(event__in=events, host_id__in=teacher_ids)
+        .exclude(status=SlotStatus.CANCELLED)
+        .order_by()
+        .values("event_id", "host_id")
+        .annotate(
+            rooms=Count("room", distinct=True),
+            room=Max("room"),
+            subjects=Count("subject", distinct=True),
+            subject=Max("subject__name"),
+        )
+    )
+    return {
+        (row["event_id"], row["host_id"]): {
+            "room": row["room"] if row["rooms"] == 1 else "",
+            "subject": row["subject"] if row["subjects"] == 1 else "",
+        }
+        for row in rows
+    }
+
+
+def _offer(context: _Context, event: Event, pupil: Pupil, teacher: User) -> TeacherOffer:
+    details = context.details.get((event.pk, teacher.pk), {})
+    offer = TeacherOffer(
+        teacher=teacher,
+        key=f"{event.pk}-{pupil.pk}-{teacher.pk}",
+        is_class_teacher=teacher in pupil.school_class.class_teachers.all(),
+        subject=details.get("subject") or "",
+        room=details.get("room") or "",
+    )
+    booking = context.booked.get((event.pk, pupil.pk, teacher.pk))
     if booking is not None:
-        return TeacherOffer(teacher=teacher, booking=booking)
-    slots = free.get((event.pk, teacher.pk), [])
-    offered = [slot for slot in slots if not overlaps(slot, own)]
-    return TeacherOffer(
-        teacher=teacher, days=by_day(offered), hidden_clashes=len(slots) - len(offered)
+        offer.booking = booking
+        offer.room = booking.slot.room
+        offer.changeable = booking.booker_id == context.parent.pk and booker_may_change(
+            booking, context.now
+        )
+        return offer
+    # A time is hidden when the parent is busy then, or the child is: the other parent may
+    # see another teacher at the same time, but not with the same child.
+    busy = [
+        b for b in context.bookings if b.booker_id == context.parent.pk or b.pupil_id == pupil.pk
+    ]
+    slots = context.free.get((event.pk, teacher.pk), [])
+    offered = [slot for slot in slots if not overlaps(slot, busy)]
+    offer.days = _days_of(offered)
+    offer.hidden_clashes = len(slots) - len(offered)
+    return offer
+
+
+def _family_active_bookings(parent: User, children: list[Pupil]) -> list[Booking]:
+    """The parent's own active bookings and those of their children, whoever booked them."""
+    return list(
+        Booking.objects.filter(status__in=ACTIVE_STATUSES)
+        .filter(Q(booker=parent) | Q(pupil__in=[child.pk for child in children]))
+        .select_related("slot", "host", "pupil", "booker", "event")
+        .order_by("slot__starts_at", "pk")
     )
 
 
-def booking_overview_for_parent(parent: User) -> list[EventOffers]:
-    """Everything the parent's booking page shows, in a fixed number of queries."""
-    events = list(open_events_for_parent(parent).prefetch_related("classes"))
-    if not events:
-        return []
-    children = _children_with_teachers(parent)
-    teacher_ids = {t.pk for pupil in children for t in teachers_for(pupil)}
-    free: dict[tuple[int, int], list[Slot]] = defaultdict(list)
-    slots = Slot.objects.filter(
-        event__in=events,
-        host_id__in=teacher_ids,
-        status=SlotStatus.OPEN,
-        seats_taken__lt=F("capacity"),
-        starts_at__gt=timezone.now(),
-    ).order_by("starts_at")
-    for slot in slots:
-        free[(slot.event_id, slot.host_id)].append(slot)
-    own = list(active_bookings_of(parent).select_related("slot"))
-    # Bookings of the children by anyone, so a child's other parent sees them as booked too.
-    booked = {
-        (b.event_id, b.pupil_id, b.host_id): b
-        for b in Booking.objects.filter(
-            event__in=events, pupil__in=children, status__in=ACTIVE_STATUSES
-        ).select_related("slot", "booker")
-    }
-    overview = []
-    for event in events:
-        class_ids = {c.pk for c in event.classes.all()}
-        overview.append(
-            EventOffers(
-                event=event,
-                children=[
-                    ChildOffers(
-                        pupil=pupil,
-                        teachers=[
-                            _offer(event, pupil, teacher, free, booked, own)
-                            for teacher in teachers_for(pupil)
-                        ],
-                    )
-                    for pupil in children
-                    if pupil.school_class_id in class_ids
-                ],
+def _plan(context: _Context, children: list[Pupil]) -> list[Booking]:
+    """The active appointments to come that the parent may read (their own for a child they
+    are no longer a parent of are left out, as everywhere)."""
+    child_ids = {child.pk for child in children}
+    return [
+        b
+        for b in context.bookings
+        if (b.pupil_id is None or b.pupil_id in child_ids) and b.slot.ends_at >= context.now
+    ]
+
+
+def _event_offers(context: _Context, event: Event, children: list[Pupil]) -> EventOffers:
+    class_ids = {c.pk for c in event.classes.all()}
+    return EventOffers(
+        event=event,
+        children=[
+            ChildOffers(
+                pupil=pupil,
+                teachers=[_offer(context, event, pupil, t) for t in teachers_for(pupil)],
             )
+            for pupil in children
+            if pupil.school_class_id in class_ids
+        ],
+    )
+
+
+def booking_overview_for_parent(parent: User) -> BookingOverview:
+    """Everything the parent's booking page shows, in a fixed number of queries whatever the
+    number of children, teachers and free times."""
+    now = timezone.now()
+    children = _children_with_teachers(parent)
+    bookings = _family_active_bookings(parent, children)
+    events = list(open_events_for_parent(parent).prefetch_related("classes"))
+    teacher_ids = {t.pk for pupil in children for t in teachers_for(pupil)}
+    context = _Context(
+        parent=parent,
+        now=now,
+        free=_free_times(events, teacher_ids, now) if events else {},
+        details=_teacher_details(events, teacher_ids) if events else {},
+        booked={
+            (b.event_id, b.pupil_id, b.host_id): b for b in bookings if b.pupil_id is not None
+        },
+        bookings=bookings,
+    )
+    return BookingOverview(
+        events=[_event_offers(context, event, children) for event in events],
+        plan=_plan(context, children),
+    )
+
+
+def _class_teacher_pairs(bookings: list[Booking]) -> set[tuple[int, int]]:
+    class_ids = {b.pupil.school_class_id for b in bookings if b.pupil is not None}
+    through = SchoolClass.class_teachers.through
+    return set(
+        through.objects.filter(schoolclass_id__in=class_ids).values_list(
+            "schoolclass_id", "user_id"
         )
-    return overview
+    )
+
+
+def appointments_of_family(parent: User, now: datetime | None = None) -> FamilyAppointments:
+    """The family's appointments: those to come first, in order; then the past, cancelled and
+    rejected ones, the latest first. Three queries."""
+    now = now or timezone.now()
+    bookings = list(bookings_of_parent(parent))
+    class_teachers = _class_teacher_pairs(bookings)
+    upcoming, past = [], []
+    for booking in bookings:
+        mine = booking.booker_id == parent.pk
+        appointment = Appointment(
+            booking=booking,
+            mine=mine,
+            changeable=mine and booker_may_change(booking, now),
+            is_class_teacher=booking.pupil is not None
+            and (booking.pupil.school_class_id, booking.host_id) in class_teachers,
+        )
+        if booking.is_active and booking.slot.ends_at >= now:
+            upcoming.append(appointment)
+        else:
+            past.append(appointment)
+    past.reverse()
+    return FamilyAppointments(upcoming=upcoming, past=past)
+
+
+def family_plan(parent: User, now: datetime | None = None) -> list[PlanDay]:
+    """The family's appointments to come, by day, in order: the printable plan."""
+    upcoming = appointments_of_family(parent, now).upcoming
+    days = groupby(upcoming, key=lambda a: timezone.localdate(a.booking.slot.starts_at))
+    return [PlanDay(day=day, appointments=list(items)) for day, items in days]
 
 
 def free_slots_for_move(booking: Booking) -> list[Slot]:

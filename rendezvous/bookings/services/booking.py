@@ -1,6 +1,7 @@
 """Booking workflows: book, cancel, move, confirm or reject. Each runs in one transaction and
 queues its emails inside it."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -11,9 +12,18 @@ from rendezvous.accounts.models import STAFF_ROLES, Role, User
 from rendezvous.bookings import errors
 from rendezvous.bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
 from rendezvous.bookings.selectors import booker_may_change, pupil_may_meet
-from rendezvous.bookings.services.notify import notify_booker
+from rendezvous.bookings.services.notify import (
+    NoteFrom,
+    note_from,
+    notify_booker,
+    notify_host_of_note,
+    notify_host_of_request,
+)
 from rendezvous.scheduling.models import Phase, Slot, SlotStatus
 from rendezvous.school.models import Pupil
+
+# The longest note a teacher, the office or a parent may add to a rejection or cancellation.
+MESSAGE_MAX_LENGTH = 1000
 
 
 def _is_staff(user: User) -> bool:
@@ -78,7 +88,8 @@ def _release_seats(slot_id: int, seats: int) -> None:
 
 def _lock_user(user: User) -> None:
     """Serialise one person's bookings (PostgreSQL; SQLite writes are serial already)."""
-    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    locked = User.objects.select_for_update().filter(pk=user.pk).order_by()
+    list(locked.values_list("pk", flat=True))
 
 
 def lock_booker(user: User) -> None:
@@ -124,22 +135,24 @@ def book_slot(
         _check_no_overlap(booker, slot)
         _take_seats(slot, seats)
         auto = slot.event is not None and slot.event.auto_confirm
+        # No savepoint: a refused INSERT ends the whole booking, whose transaction the error
+        # rolls back on its way out.
         try:
-            with transaction.atomic():
-                booking = Booking.objects.create(
-                    organisation_id=slot.organisation_id,
-                    slot=slot,
-                    host=slot.host,
-                    event=slot.event,
-                    booker=booker,
-                    pupil=pupil,
-                    seats=seats,
-                    status=BookingStatus.CONFIRMED if auto else BookingStatus.PENDING,
-                    idempotency_key=idempotency_key,
-                )
+            booking = Booking.objects.create(
+                organisation=booker.organisation,  # the same (checked above), often loaded
+                slot=slot,
+                host=slot.host,
+                event=slot.event,
+                booker=booker,
+                pupil=pupil,
+                seats=seats,
+                status=BookingStatus.CONFIRMED if auto else BookingStatus.PENDING,
+                idempotency_key=idempotency_key,
+            )
         except IntegrityError as exc:
             raise errors.AlreadyBooked() from exc
         notify_booker(booking, "booking_confirmed" if auto else "booking_received")
+        notify_host_of_request(booking)
     return booking
 
 
@@ -159,17 +172,27 @@ def _check_cutoff(booking: Booking, actor: User) -> None:
         raise errors.CutoffPassed()
 
 
-def cancel_booking(*, booking: Booking, actor: User) -> Booking:
+def _note(message: str) -> str:
+    return message.strip()[:MESSAGE_MAX_LENGTH]
+
+
+def cancel_booking(*, booking: Booking, actor: User, message: str = "") -> Booking:
+    """Cancel an active booking. The booker is mailed, with `message` quoted; a booker who
+    cancels with a message has it sent on to the teacher."""
     with transaction.atomic():
         booking = _locked(booking)
         if not booking.is_active:
             raise errors.InvalidTransition()
         _check_cutoff(booking, actor)
         booking.status = BookingStatus.CANCELLED
+        booking.decision_message = _note(message)
         booking.sequence += 1
-        booking.save(update_fields=["status", "sequence", "updated_at"])
+        booking.save(update_fields=["status", "decision_message", "sequence", "updated_at"])
         _release_seats(booking.slot_id, booking.seats)
-        notify_booker(booking, "booking_cancelled")
+        author = note_from(booking, actor)
+        notify_booker(booking, "booking_cancelled", note_from=author)
+        if author == NoteFrom.BOOKER:
+            notify_host_of_note(booking)
     return booking
 
 
@@ -220,19 +243,53 @@ def move_booking(*, booking: Booking, to_slot: Slot, actor: User) -> Booking:
     return booking
 
 
-def decide_booking(*, booking: Booking, confirm: bool) -> Booking:
-    """The teacher (or office) confirms or rejects a pending booking."""
+def decide_booking(
+    *, booking: Booking, confirm: bool, message: str = "", actor: User | None = None
+) -> Booking:
+    """The teacher (or office) confirms or rejects a pending booking. A rejection may carry
+    a message, which the booker's mail quotes as the `actor`'s (the teacher's when not
+    given); a confirmation carries none."""
+    if confirm and message:
+        raise ValueError("a confirmation carries no message")
     with transaction.atomic():
         booking = _locked(booking)
         if booking.status != BookingStatus.PENDING:
             raise errors.InvalidTransition()
         booking.status = BookingStatus.CONFIRMED if confirm else BookingStatus.REJECTED
+        booking.decision_message = _note(message)
         booking.sequence += 1
-        booking.save(update_fields=["status", "sequence", "updated_at"])
+        booking.save(update_fields=["status", "decision_message", "sequence", "updated_at"])
         if not confirm:
             _release_seats(booking.slot_id, booking.seats)
-        notify_booker(booking, "booking_confirmed" if confirm else "booking_rejected")
+        author = note_from(booking, actor) if actor is not None else NoteFrom.TEACHER
+        template = "booking_confirmed" if confirm else "booking_rejected"
+        notify_booker(booking, template, note_from=author)
     return booking
+
+
+def _may_decide(actor: User, booking: Booking) -> bool:
+    """A teacher decides on their own requests; the office on any of its organisation's."""
+    if booking.organisation_id != actor.organisation_id:
+        return False
+    return actor.role == Role.ADMIN or booking.host_id == actor.pk
+
+
+def confirm_bookings(*, bookings: Iterable[Booking], actor: User) -> list[Booking]:
+    """Confirm several requests at once; returns those confirmed.
+
+    Each is confirmed in its own transaction, with its own mail: a request that was cancelled
+    or decided meanwhile (or is not the actor's to decide) is passed over and does not stop
+    the others. The caller tells the person which ones were confirmed.
+    """
+    confirmed = []
+    for booking in bookings:
+        if not _may_decide(actor, booking):
+            continue
+        try:
+            confirmed.append(decide_booking(booking=booking, confirm=True, actor=actor))
+        except errors.InvalidTransition:
+            continue
+    return confirmed
 
 
 @transaction.atomic

@@ -1,8 +1,8 @@
 import uuid
-from datetime import datetime
 
 from django import template
-from django.utils import formats, timezone
+
+from rendezvous.lib.dates import weekday_date
 
 register = template.Library()
 
@@ -15,9 +15,17 @@ def idempotency_key() -> str:
 
 @register.filter
 def long_date(value) -> str:
-    """ "Tuesday, 3 March 2026" in the active language; datetimes in the active time zone."""
+    """ "Tuesday, 3 March 2026" in the active language, datetimes in the active time zone, as
+    it stands on its own or starts a sentence (a heading, a table cell)."""
     if not value:
         return ""
-    if isinstance(value, datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return f"{formats.date_format(value, 'l')}, {formats.date_format(value, 'DATE_FORMAT')}"
+    return weekday_date(value)
+
+
+@register.filter
+def long_date_in_sentence(value) -> str:
+    """long_date inside a sentence: Russian writes the weekday in lower case there
+    ("… на вторник, 3 марта 2026 г."), where German and English keep their capital."""
+    if not value:
+        return ""
+    return weekday_date(value, in_sentence=True)

@@ -1,10 +1,12 @@
-"""The parent's pages: book, list, cancel, move and download appointments."""
+"""The parent's pages: book, list, plan, cancel, move and download appointments."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,15 +18,16 @@ from rendezvous.bookings.access import (
     get_move_target,
     get_slot_for_parent,
 )
+from rendezvous.bookings.decision_forms import DecisionMessageForm
 from rendezvous.bookings.forms import BookForm, MoveForm
-from rendezvous.bookings.models import Booking, BookingStatus
+from rendezvous.bookings.models import Booking
 from rendezvous.bookings.selectors import (
     booker_may_change,
     booking_overview_for_parent,
-    bookings_of_parent,
     by_day,
     free_slots_for_move,
 )
+from rendezvous.bookings.selectors.parent import appointments_of_family, family_plan
 from rendezvous.bookings.services import (
     book_slot,
     booking_calendar,
@@ -32,8 +35,14 @@ from rendezvous.bookings.services import (
     move_booking,
 )
 from rendezvous.lib.errors import DomainError
-from rendezvous.lib.views import report_error, role_required, safe_next
+from rendezvous.lib.views import parse_id, report_error, role_required, safe_next
 from rendezvous.scheduling.models import Slot
+
+# Names the booking just made, which the appointments page then shows once with a way to undo
+# it. A short-lived cookie rather than the session: saving the session would add a database
+# write to every booking in the rush. A forged value shows nothing the family cannot see.
+JUST_BOOKED = "just_booked"
+JUST_BOOKED_SECONDS = 300
 
 
 def when(slot: Slot) -> str:
@@ -41,20 +50,12 @@ def when(slot: Slot) -> str:
     return f"{formats.date_format(start, 'DATE_FORMAT')}, {formats.time_format(start, 'H:i')}"
 
 
-def success_message(booking: Booking) -> str:
-    context = {"teacher": booking.host.full_name, "when": when(booking.slot)}
-    if booking.status == BookingStatus.CONFIRMED:
-        return _("Your appointment with %(teacher)s on %(when)s is confirmed.") % context
-    return (
-        _("Your request for %(teacher)s on %(when)s has been sent; the teacher will confirm it.")
-        % context
-    )
-
-
 @role_required(Role.PARENT)
 def home(request):
     overview = booking_overview_for_parent(request.user)
-    return render(request, "bookings/parent_home.html", {"overview": overview})
+    # After a failed booking the page comes back with that teacher's times open.
+    context = {"overview": overview, "open_offer": request.GET.get("open", "")}
+    return render(request, "bookings/parent_home.html", context)
 
 
 @require_POST
@@ -72,28 +73,44 @@ def book(request):
             booker=request.user,
             slot=slot,
             pupil=pupil,
-            idempotency_key=form.cleaned_data["idempotency_key"],
+            idempotency_key=form.booking_key(),
         )
     except DomainError as error:
         report_error(request, error)
         return redirect(back)
-    messages.success(request, success_message(booking))
-    return redirect("bookings:parent-appointments")
+    response = redirect("bookings:parent-appointments")
+    response.set_cookie(
+        JUST_BOOKED,
+        str(booking.pk),
+        max_age=JUST_BOOKED_SECONDS,
+        path=reverse("bookings:parent-appointments"),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @role_required(Role.PARENT)
 def appointments(request):
-    now = timezone.now()
-    bookings = list(bookings_of_parent(request.user))
-    for booking in bookings:
-        booking.changeable = booker_may_change(booking, now)
-    upcoming = [b for b in bookings if b.slot.ends_at >= now]
-    past = [b for b in bookings if b.slot.ends_at < now]
-    return render(
-        request,
-        "bookings/parent_appointments.html",
-        {"upcoming": upcoming, "past": past, "now": now},
-    )
+    family = appointments_of_family(request.user)
+    just_booked_id = parse_id(request.COOKIES.get(JUST_BOOKED))
+    just_booked = next((a for a in family.upcoming if a.booking.pk == just_booked_id), None)
+    context = {
+        "upcoming": family.upcoming,
+        "past": family.past,
+        "just_booked": just_booked,
+        "now": timezone.now(),
+    }
+    response = render(request, "bookings/parent_appointments.html", context)
+    if JUST_BOOKED in request.COOKIES:
+        response.delete_cookie(JUST_BOOKED, path=reverse("bookings:parent-appointments"))
+    return response
+
+
+@role_required(Role.PARENT)
+def plan(request):
+    return render(request, "bookings/parent_plan.html", {"days": family_plan(request.user)})
 
 
 def _parents_booking(request, booking_id: int, *, write: bool) -> Booking:
@@ -109,10 +126,13 @@ def _parents_booking(request, booking_id: int, *, write: bool) -> Booking:
 @require_http_methods(["GET", "POST"])
 def cancel(request, booking_id: int):
     booking = _parents_booking(request, booking_id, write=True)
-    if request.method == "GET":
-        return render(request, "bookings/booking_cancel.html", {"booking": booking})
+    form = DecisionMessageForm(request.POST if request.method == "POST" else None)
+    if request.method == "GET" or not form.is_valid():
+        context = {"booking": booking, "form": form}
+        status = 400 if form.errors else 200
+        return render(request, "bookings/booking_cancel.html", context, status=status)
     try:
-        cancel_booking(booking=booking, actor=request.user)
+        cancel_booking(booking=booking, actor=request.user, message=form.cleaned_data["message"])
     except DomainError as error:
         report_error(request, error)
     else:
@@ -161,6 +181,9 @@ def move(request, booking_id: int):
 @login_required
 def ics(request, booking_id: int):
     booking = _parents_booking(request, booking_id, write=False)
-    response = HttpResponse(booking_calendar(booking), content_type="text/calendar; charset=utf-8")
+    # A file the parent opens is added to their calendar (METHOD:PUBLISH); the mails carry
+    # the invitations that update it.
+    calendar = booking_calendar(booking, download=True)
+    response = HttpResponse(calendar, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="appointment-{booking.pk}.ics"'
     return response

@@ -90,7 +90,7 @@ def test_failed_admin_sign_ins_are_throttled_like_every_other(client, settings, 
 
     response = client.post(login, {"login": "root@example.org", "password": "pw"})
 
-    assert "Too many failed login attempts" in response.content.decode()
+    assert "Too many failed sign-ins" in response.content.decode()
     assert not client.get(reverse("admin:index")).wsgi_request.user.is_authenticated
 
 

@@ -120,7 +120,7 @@ def server(tmp_path, scratch_database, proxy):
     """gunicorn on a migrated scratch database that it reaches only through the proxy;
     yields (base address, session cookie of a signed-in admin, path of the server's log)."""
     direct = _environment(tmp_path, f"postgres://postgres@127.0.0.1:5432/{scratch_database}")
-    session = subprocess.run(  # noqa: S603 (our own script)
+    session = subprocess.run(
         [sys.executable, "manage.py", "shell", "-v0", "-c", SETUP_SCRIPT],
         cwd=ROOT,
         env=direct,
@@ -137,7 +137,7 @@ def server(tmp_path, scratch_database, proxy):
     command = [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}"]
     command += ["--workers", "1", "--timeout", "120", "--log-level", "warning"]
     with log.open("w") as log_file:
-        process = subprocess.Popen(  # noqa: S603 (our own command)
+        process = subprocess.Popen(
             command,
             cwd=ROOT,
             env=through_proxy,
@@ -184,12 +184,10 @@ class Answer:
 def _fetch(base: str, path: str, *, session: str = "", form: dict | None = None) -> Answer:
     cookies = f"csrftoken={CSRF}" + (f"; sessionid={session}" if session else "")
     data = urlencode({**form, "csrfmiddlewaretoken": CSRF}).encode() if form else None
-    request = urllib.request.Request(  # noqa: S310 (http://127.0.0.1 only)
-        base + path, data=data, headers={"Cookie": cookies}
-    )
+    request = urllib.request.Request(base + path, data=data, headers={"Cookie": cookies})
     started = time.monotonic()
     try:
-        with urllib.request.urlopen(request, timeout=CLIENT_TIMEOUT) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=CLIENT_TIMEOUT) as response:
             status, headers, body = response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         status, headers, body = error.code, error.headers, error.read()

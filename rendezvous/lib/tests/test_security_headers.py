@@ -130,13 +130,14 @@ INLINE = re.compile(
     r"<style\b|\sstyle\s*=|\son[a-z]+\s*=|<script\b(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE
 )
 SERVED_FROM_DISK = {"office/credentials_letters_print.html"}
+MAILS = ("emails/", "account/email/")  # mail clients need inline styles; no browser runs them
 
 
 def page_templates():
     root = BASE_DIR / "templates"
     for path in sorted(root.rglob("*.html")):
         name = path.relative_to(root).as_posix()
-        if not name.startswith("emails/") and name not in SERVED_FROM_DISK:
+        if not name.startswith(MAILS) and name not in SERVED_FROM_DISK:
             yield name, path
 
 
@@ -173,7 +174,7 @@ def run_python(
         if key not in NOT_FROM_TESTS and not key.startswith(("HSTS_", "SECURE_"))
     }
     environment.update(env, VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings")
-    return subprocess.run(  # noqa: S603 (our own interpreter and code)
+    return subprocess.run(
         [sys.executable, *args],
         cwd=BASE_DIR,
         env=environment,
@@ -190,7 +191,7 @@ EFFECTIVE_SETTINGS = (
     "print(json.dumps({name: getattr(s, name) for name in ["
     "'SECURE_HSTS_SECONDS', 'SECURE_HSTS_INCLUDE_SUBDOMAINS', 'SECURE_HSTS_PRELOAD', "
     "'SECURE_SSL_REDIRECT', 'SECURE_REDIRECT_EXEMPT', 'SESSION_COOKIE_SECURE', "
-    "'CSRF_COOKIE_SECURE']}))",
+    "'CSRF_COOKIE_SECURE', 'ALLOWED_HOSTS']}))",
 )
 
 
@@ -215,6 +216,12 @@ def test_http_site_url_leaves_hsts_and_the_redirect_off(tmp_path):
     assert plain["SECURE_SSL_REDIRECT"] is False
 
 
+def test_the_site_urls_host_is_allowed_without_listing_it(tmp_path):
+    answered = effective_settings({"SITE_URL": "https://termine.example.org"}, tmp_path)
+    assert "termine.example.org" in answered["ALLOWED_HOSTS"]
+    assert "localhost" in answered["ALLOWED_HOSTS"]
+
+
 def test_hsts_subdomains_can_be_left_out(tmp_path):
     secure = effective_settings({**PRODUCTION, "HSTS_INCLUDE_SUBDOMAINS": "false"}, tmp_path)
     assert secure["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is False
@@ -226,7 +233,8 @@ def https_profile(settings, tmp_path):
     """The SECURE_* values a https SITE_URL gives; SecurityMiddleware reads them when the
     test client builds its middleware, so they apply to this test's requests."""
     for name, value in effective_settings(PRODUCTION, tmp_path).items():
-        setattr(settings, name, value)
+        if name != "ALLOWED_HOSTS":
+            setattr(settings, name, value)
     return settings
 
 

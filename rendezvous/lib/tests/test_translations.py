@@ -37,6 +37,9 @@ def test_the_compiled_catalogue_is_up_to_date(language):
     po_file = Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES" / "django.po"
     with po_file.with_suffix(".mo").open("rb") as mo:
         catalogue = gettext.GNUTranslations(mo)._catalog
-    singular = re.findall(r'^msgid "(.+)"\n(?!msgid_plural)', po_file.read_text("utf-8"), re.M)
-    stale = [msgid for msgid in singular if msgid.replace('\\"', '"') not in catalogue]
+    singular = re.findall(
+        r'^(?:msgctxt "(.+)"\n)?msgid "(.+)"\n(?!msgid_plural)', po_file.read_text("utf-8"), re.M
+    )
+    keys = [f"{context}\x04{msgid}" if context else msgid for context, msgid in singular]
+    stale = [key for key in keys if key.replace('\\"', '"') not in catalogue]
     assert stale == []

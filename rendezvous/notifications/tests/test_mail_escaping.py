@@ -161,9 +161,10 @@ def ics_lines(ics: str) -> list[str]:
     return [line for line in re.split(r"\r?\n", unfolded) if line]
 
 
-def ics_problems(ics: str, *, organizer: str, attendee: str, location: str) -> list[str]:
+def ics_problems(ics: str, *, organizer: str, attendee: str | None, location: str) -> list[str]:
     """The .ics parses, has one event with only the app's own properties (each once), and the
-    names and place come back exactly as stored."""
+    names and place come back exactly as stored. A download (METHOD:PUBLISH, attendee None)
+    names no attendee."""
     lines = ics_lines(ics)
     names = [re.split(r"[;:]", line, maxsplit=1)[0].upper() for line in lines]
     problems = [
@@ -184,6 +185,10 @@ def ics_problems(ics: str, *, organizer: str, attendee: str, location: str) -> l
         return [*problems, f"{len(entries)} events"]
     entry = entries[0]
     wanted = {"ORGANIZER": organizer, "ATTENDEE": attendee}
+    if attendee is None:
+        del wanted["ATTENDEE"]
+        if entry.get("ATTENDEE") is not None:
+            problems.append("a downloaded file names an attendee")
     for name, person in wanted.items():
         address = entry.get(name)
         if address is None or isinstance(address, list):

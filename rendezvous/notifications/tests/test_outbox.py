@@ -50,7 +50,7 @@ def test_the_worker_delivers_a_booking_email_once_with_text_html_and_invitation(
     calendar = ics_of(message)
     assert calendar["METHOD"] == "REQUEST"
     (event,) = calendar.walk("VEVENT")
-    assert str(event["UID"]).startswith(f"booking-{booking.pk}@")
+    assert str(event["UID"]) == booking.ical_uid
     assert event["SEQUENCE"] == 0
     email = OutgoingEmail.objects.get()
     assert email.state == EmailState.SENT

@@ -119,7 +119,7 @@ def test_a_worker_process_killed_mid_send_loses_no_mail_and_counts_one_attempt(
     manage = django_settings.BASE_DIR / "manage.py"
     log = tmp_path / "worker.log"
     with log.open("wb") as output:
-        worker = subprocess.Popen(  # noqa: S603 (our own command)
+        worker = subprocess.Popen(
             [sys.executable, manage, "run_worker", "--once"], env=env, stdout=output, stderr=output
         )
     try:

@@ -1,21 +1,14 @@
-"""The office's people pages: staff accounts and parents' credentials."""
-
-import re
+"""The office's staff pages (parents' credentials: test_credentials.py)."""
 
 import pytest
 from django.urls import reverse
 
 from rendezvous.accounts.models import Role, User
-from rendezvous.accounts.tests.factories import ParentFactory, UserFactory
+from rendezvous.accounts.tests.factories import UserFactory
 from rendezvous.notifications.models import OutgoingEmail
-from rendezvous.school.credentials import send_requested_credentials
-from rendezvous.school.tests.factories import GuardianshipFactory, PupilFactory, SchoolClassFactory
 
 STAFF = reverse("office:users")
 CREATE = reverse("office:user-create")
-PARENTS = reverse("office:parent-credentials")
-SEND = reverse("office:parent-credentials-send")
-BADGE = '<span class="status status-pending">'
 
 
 def edit_url(user):
@@ -40,19 +33,8 @@ def staff_data(user, **changes):
     return data
 
 
-@pytest.fixture
-def letter_parent(organisation, school_class):
-    """A parent without an email address: gets a printed letter."""
-    parent = ParentFactory(
-        organisation=organisation, email="", first_name="Lene", last_name="Brief"
-    )
-    pupil = PupilFactory(organisation=organisation, school_class=school_class, first_name="Lotta")
-    GuardianshipFactory(pupil=pupil, parent=parent)
-    return parent
-
-
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", [STAFF, CREATE, PARENTS])
+@pytest.mark.parametrize("url", [STAFF, CREATE])
 @pytest.mark.parametrize(("role", "status"), [("teacher", 403), ("parent", 403), ("admin", 200)])
 def test_only_admins_open_the_people_pages(client, request, url, role, status):
     client.force_login(request.getfixturevalue(role))
@@ -60,7 +42,7 @@ def test_only_admins_open_the_people_pages(client, request, url, role, status):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", [STAFF, CREATE, PARENTS])
+@pytest.mark.parametrize("url", [STAFF, CREATE])
 def test_anonymous_visitors_are_sent_to_sign_in(client, url):
     response = client.get(url)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
@@ -96,12 +78,10 @@ def test_parents_are_not_edited_as_staff(client, admin, parent):
     assert client.get(edit_url(parent)).status_code == 404
 
 
-def test_outsider_sees_none_of_our_people(client, outsider, admin, teacher, parent):
+def test_outsider_sees_none_of_our_staff(client, outsider, admin, teacher):
     client.force_login(outsider)
     staff = client.get(STAFF)
-    parents = client.get(PARENTS)
     assert list(staff.context["staff"]) == [outsider]
-    assert list(parents.context["parents"]) == []
     assert teacher.email not in staff.content.decode()
 
 
@@ -202,195 +182,3 @@ def test_admin_sends_a_new_password_link(client, admin, teacher):
     response = client.post(reverse("office:user-send-link", args=[teacher.pk]))
     assert response.status_code == 302
     assert OutgoingEmail.objects.get(template="staff_welcome").to == teacher.email
-
-
-def test_parent_list_shows_credential_status_and_delivery(
-    client, admin, parent, pupil, letter_parent, django_assert_max_num_queries
-):
-    client.force_login(admin)
-    for _ in range(5):
-        extra = ParentFactory(organisation=admin.organisation)
-        GuardianshipFactory(pupil=PupilFactory(organisation=admin.organisation), parent=extra)
-    with django_assert_max_num_queries(12):
-        response = client.get(PARENTS, HTTP_ACCEPT_LANGUAGE="en")
-    page = response.content.decode()
-    assert parent.email in page and "Letter" in page and pupil.first_name in page
-    assert "Not sent yet" in page
-
-
-def test_parent_list_filters_by_class_and_event(client, admin, parent, pupil, event, organisation):
-    elsewhere = ParentFactory(organisation=organisation)
-    GuardianshipFactory(pupil=PupilFactory(organisation=organisation), parent=elsewhere)
-    client.force_login(admin)
-    by_class = client.get(PARENTS, {"school_class": pupil.school_class_id})
-    by_event = client.get(PARENTS, {"event": event.pk})
-    assert list(by_class.context["parents"]) == [parent]
-    assert list(by_event.context["parents"]) == [parent]
-    assert set(client.get(PARENTS).context["parents"]) == {parent, elsewhere}
-
-
-def test_sending_to_ticked_parents_marks_some_for_email_and_prints_letters_for_others(
-    client, admin, parent, pupil, letter_parent
-):
-    client.force_login(admin)
-    response = client.post(
-        SEND,
-        {"scope": "selected", "parents": [parent.pk, letter_parent.pk]},
-        HTTP_ACCEPT_LANGUAGE="en",
-    )
-
-    assert response.status_code == 200
-    assert messages_of(response) == [
-        "Credentials for 1 parent are being sent by email; this takes a few minutes."
-    ]
-    parent.refresh_from_db()
-    assert parent.credentials_requested_at is not None and parent.credentials_sent_at is None
-    assert not OutgoingEmail.objects.exists()  # the worker sends it
-    [letter] = response.context["result"].letters
-    page = response.content.decode()
-    assert page.count('class="page letter"') == 1
-    letter_parent.refresh_from_db()
-    assert letter_parent.login_code in page and letter.password in page
-    assert "Goethe-Gymnasium" in page and "Lotta" in page and "/accounts/login/" in page
-    assert letter_parent.check_password(letter.password.replace("-", ""))
-    assert letter_parent.credentials_sent_at is not None
-    assert letter_parent.credentials_requested_at is None
-    assert letter.password not in str(User.objects.filter(pk=letter_parent.pk).values().get())
-
-    assert send_requested_credentials() == 1
-    assert OutgoingEmail.objects.get(template="parent_credentials").to == parent.email
-
-
-def test_sending_to_a_whole_event_only_marks_the_emailed_parents(
-    client, admin, organisation, school_class, event, django_assert_max_num_queries
-):
-    parents = []
-    for number in range(60):
-        codes = {"login_code": ""} if number % 2 else {}
-        parent = ParentFactory(organisation=organisation, **codes)
-        pupil = PupilFactory(organisation=organisation, school_class=school_class)
-        GuardianshipFactory(pupil=pupil, parent=parent)
-        parents.append(parent)
-    hashes = dict(User.objects.filter(role=Role.PARENT).values_list("pk", "password"))
-    client.force_login(admin)
-
-    with django_assert_max_num_queries(12 + 4 * 30):  # four for each new login code
-        response = client.post(
-            SEND, {"scope": "filtered", "event": event.pk}, HTTP_ACCEPT_LANGUAGE="en"
-        )
-
-    assert response.status_code == 200
-    assert messages_of(response) == [
-        "Credentials for 60 parents are being sent by email; this takes a few minutes."
-    ]
-    rows = User.objects.filter(role=Role.PARENT)
-    assert dict(rows.values_list("pk", "password")) == hashes  # nothing hashed in the request
-    assert not OutgoingEmail.objects.exists()
-    assert not rows.filter(credentials_sent_at__isnull=False).exists()
-    assert rows.filter(credentials_requested_at__isnull=False).count() == 60
-    assert all(len(code) == 5 for code in rows.values_list("login_code", flat=True))
-
-
-def test_the_parent_list_says_credentials_are_being_sent_until_the_worker_sent_them(
-    client, admin, parent, pupil
-):
-    client.force_login(admin)
-    client.post(SEND, {"scope": "selected", "parents": [parent.pk]})
-
-    page = client.get(PARENTS, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert f"{BADGE}Being sent</span>" in page and f"{BADGE}Not sent yet</span>" not in page
-
-    send_requested_credentials()
-    parent.refresh_from_db()
-    page = client.get(PARENTS, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert BADGE not in page
-    sent_at = parent.credentials_sent_at.astimezone(parent.organisation.tz)
-    assert sent_at.strftime("%H:%M") in page
-
-
-def test_letters_speak_the_parents_language(client, admin, letter_parent):
-    letter_parent.language = "ru"
-    letter_parent.save(update_fields=["language"])
-    client.force_login(admin)
-    page = client.post(SEND, {"scope": "selected", "parents": [letter_parent.pk]}).content
-    assert 'lang="ru"' in page.decode()
-
-
-def requested_parents() -> set[User]:
-    return set(User.objects.filter(credentials_requested_at__isnull=False))
-
-
-def test_sending_to_a_class_skips_parents_who_have_credentials(
-    client, admin, school_class, parent, pupil, other_parent, other_pupil
-):
-    client.force_login(admin)
-    client.post(SEND, {"scope": "selected", "parents": [parent.pk]})
-    send_requested_credentials()
-    client.post(SEND, {"scope": "filtered", "school_class": school_class.pk})
-    assert requested_parents() == {other_parent}
-    send_requested_credentials()
-    assert sorted(OutgoingEmail.objects.values_list("to", flat=True)) == sorted(
-        [parent.email, other_parent.email]
-    )
-
-    client.post(SEND, {"scope": "filtered", "school_class": school_class.pk, "resend": "on"})
-    assert requested_parents() == {parent, other_parent}
-    send_requested_credentials()
-    assert OutgoingEmail.objects.count() == 4
-
-
-def test_sending_to_an_event_reaches_the_parents_of_its_classes(
-    client, admin, event, parent, pupil, organisation
-):
-    other_class = SchoolClassFactory(organisation=organisation)
-    outside = ParentFactory(organisation=organisation)
-    GuardianshipFactory(
-        pupil=PupilFactory(organisation=organisation, school_class=other_class), parent=outside
-    )
-    client.force_login(admin)
-    client.post(SEND, {"scope": "filtered", "event": event.pk})
-    assert requested_parents() == {parent}
-    send_requested_credentials()
-    assert list(OutgoingEmail.objects.values_list("to", flat=True)) == [parent.email]
-
-
-def test_sending_without_a_choice_says_what_to_do(client, admin, parent):
-    client.force_login(admin)
-    response = client.post(SEND, {"scope": "selected"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
-    assert messages_of(response) == ["Tick at least one parent."]
-    assert not OutgoingEmail.objects.exists()
-
-
-def test_outsider_cannot_send_our_parents_credentials(client, outsider, parent, school_class):
-    client.force_login(outsider)
-    response = client.post(SEND, {"scope": "selected", "parents": [parent.pk]})
-    assert response.status_code == 404
-    response = client.post(SEND, {"scope": "filtered", "school_class": school_class.pk})
-    assert response.status_code == 302
-    parent.refresh_from_db()
-    assert parent.credentials_sent_at is None and parent.credentials_requested_at is None
-    assert not OutgoingEmail.objects.exists()
-
-
-@pytest.mark.parametrize("role", ["teacher", "parent"])
-def test_non_admins_cannot_send_credentials(client, request, parent, role):
-    client.force_login(request.getfixturevalue(role))
-    response = client.post(SEND, {"scope": "selected", "parents": [parent.pk]})
-    assert response.status_code == 403
-    assert not requested_parents()
-    assert not OutgoingEmail.objects.exists()
-
-
-def test_the_emailed_password_signs_the_parent_in(client, admin, parent, pupil):
-    client.force_login(admin)
-    client.post(SEND, {"scope": "selected", "parents": [parent.pk]})
-    client.logout()
-    send_requested_credentials()
-    body = OutgoingEmail.objects.get(template="parent_credentials").body_text
-    password = re.search(r"^\S+: (\S{4}-\S{4}-\S{4})$", body, re.MULTILINE).group(1)
-    parent.refresh_from_db()
-    response = client.post(
-        reverse("account_login"), {"login": parent.login_code, "password": password}
-    )
-    assert response.status_code == 302
-    assert client.get(reverse("healthz")).wsgi_request.user == parent

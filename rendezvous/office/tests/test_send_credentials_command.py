@@ -1,4 +1,6 @@
+import os
 import stat
+import threading
 from io import StringIO
 
 import pytest
@@ -71,6 +73,23 @@ def test_only_the_owner_may_read_the_letters_file(tmp_path, event, letter_parent
 
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert letter_parent.last_name in target.read_text(encoding="utf-8")
+
+
+def test_letters_sent_down_a_pipe_leave_the_pipes_mode_alone(tmp_path, event, letter_parent):
+    """A pipe or a device is shared: the command writes to it without making it private
+    (as root, doing so to /dev/null would lock every other user out of it)."""
+    pipe = tmp_path / "printer"
+    os.mkfifo(pipe, 0o644)
+    pipe.chmod(0o644)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text(encoding="utf-8")))
+    reader.start()
+
+    run("--event", str(event.pk), "--letters-to", str(pipe))
+    reader.join(timeout=10)
+
+    assert stat.S_IMODE(pipe.stat().st_mode) == 0o644
+    assert letter_parent.last_name in received[0]
 
 
 def test_without_a_letters_file_parents_without_email_are_listed_and_left_alone(

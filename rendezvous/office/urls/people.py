@@ -9,10 +9,4 @@ urlpatterns: list = [
     path("users/<int:user_id>/deactivate/", people.user_deactivate, name="user-deactivate"),
     path("users/<int:user_id>/delete/", people.user_delete, name="user-delete"),
     path("users/<int:user_id>/password-link/", people.user_send_link, name="user-send-link"),
-    path("parents/credentials/", people.parent_credentials, name="parent-credentials"),
-    path(
-        "parents/credentials/send/",
-        people.parent_credentials_send,
-        name="parent-credentials-send",
-    ),
 ]

@@ -15,9 +15,16 @@ urlpatterns = [
     path("pupils/", views.pupils, name="pupils"),
     path("pupils/new/", views.pupil_create, name="pupil-create"),
     path("pupils/import/", views.roster_import, name="roster-import"),
+    path("pupils/import/template.csv", views.roster_template, name="roster-template"),
+    path("pupils/picker/", views.pupil_picker, name="pupil-picker"),
     path("pupils/<int:pk>/", views.pupil_edit, name="pupil-edit"),
     path("pupils/<int:pk>/delete/", views.pupil_delete, name="pupil-delete"),
     path("pupils/<int:pk>/parents/", views.pupil_parent_link, name="pupil-parent-link"),
+    path(
+        "pupils/<int:pk>/parents/picker/",
+        views.pupil_parent_picker,
+        name="pupil-parent-picker",
+    ),
     path(
         "pupils/<int:pk>/parents/<int:parent_pk>/unlink/",
         views.pupil_parent_unlink,

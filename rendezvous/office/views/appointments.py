@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from rendezvous.accounts.models import Role
 from rendezvous.bookings.access import get_booking_for_user, get_move_target
+from rendezvous.bookings.decision_forms import DecisionMessageForm
 from rendezvous.bookings.forms import MoveForm
 from rendezvous.bookings.selectors import bookings_for_office, by_day, free_slots_for_move
 from rendezvous.bookings.services import cancel_booking, move_booking
@@ -55,12 +56,13 @@ def appointments(request):
 def appointment_cancel(request, booking_id: int):
     booking = get_booking_for_user(request.user, booking_id, write=True)
     back = _list_url(request)
-    if request.method == "GET":
-        return render(
-            request, "office/appointment_cancel.html", {"booking": booking, "next": back}
-        )
+    form = DecisionMessageForm(request.POST if request.method == "POST" else None)
+    if request.method == "GET" or not form.is_valid():
+        context = {"booking": booking, "next": back, "form": form}
+        status = 400 if form.errors else 200
+        return render(request, "office/appointment_cancel.html", context, status=status)
     try:
-        cancel_booking(booking=booking, actor=request.user)
+        cancel_booking(booking=booking, actor=request.user, message=form.cleaned_data["message"])
     except DomainError as error:
         report_error(request, error)
     else:

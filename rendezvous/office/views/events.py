@@ -1,5 +1,6 @@
 """Office pages for events: list, create, edit, phases, and an overview of one event."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,12 +24,6 @@ def event_list(request):
     return render(request, "office/event_list.html", {"events": events})
 
 
-def _fields(form: EventForm) -> dict:
-    data = dict(form.cleaned_data)
-    data.pop("classes")
-    return data
-
-
 @admin_only
 def event_create(request):
     form = EventForm(request.POST or None, organisation=request.user.organisation)
@@ -37,7 +32,7 @@ def event_create(request):
             event = services.create_event(
                 organisation=request.user.organisation,
                 classes=form.cleaned_data["classes"],
-                **_fields(form),
+                **form.event_values(),
             )
         except DomainError as error:
             form.add_error(None, error.message)
@@ -58,7 +53,7 @@ def event_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.update_event(
-                event=event, classes=form.cleaned_data["classes"], **_fields(form)
+                event=event, classes=form.cleaned_data["classes"], **form.event_values()
             )
         except DomainError as error:
             form.add_error(None, error.message)
@@ -84,6 +79,12 @@ def event_detail(request, pk: int):
         "teachers": selectors.slot_counts_per_teacher(event),
         "bookings_count": bookings_count,
         "phase_actions": [(phase, phase.label, phase == Phase.DRAFT) for phase in phases],
+        # The office's wording for other languages, in the order of settings.LANGUAGES.
+        "translations": [
+            (label, event.translations[code])
+            for code, label in settings.LANGUAGES
+            if code in event.translations
+        ],
     }
     return render(request, "office/event_detail.html", context)
 

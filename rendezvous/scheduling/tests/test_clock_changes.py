@@ -217,13 +217,13 @@ def test_a_week_across_the_change_gets_one_note_for_the_change_day():
     [
         (
             SPRING,
-            "On Sunday, March 29, 2026 the clocks go forward from 02:00 to 03:00, "
+            "On Sunday, 29 March 2026 the clocks go forward from 02:00 to 03:00, "
             "so 2 slots were left out.",
             ["01:30–03:00", "03:00–03:30"],
         ),
         (
             AUTUMN,
-            "On Sunday, Oct. 25, 2026 the clocks go back from 03:00 to 02:00: the slots "
+            "On Sunday, 25 October 2026 the clocks go back from 03:00 to 02:00: the slots "
             "between 02:00 and 03:00 are in the first of the two hours.",
             ["02:30–02:00", "03:00–03:30"],
         ),

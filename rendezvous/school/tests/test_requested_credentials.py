@@ -165,7 +165,7 @@ def test_a_worker_round_sends_the_requested_credentials_by_smtp(smtp_server, par
 
     result = run_worker_round()
 
-    assert result.done == {"send_requested_credentials": 2}
+    assert result.done["send_requested_credentials"] == 2
     assert (result.sent, result.failed) == (2, 0) and result.busy
     assert sorted(m["To"] for m in smtp_server.messages) == sorted(
         [parent.email, other_parent.email]

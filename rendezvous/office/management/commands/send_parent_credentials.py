@@ -1,4 +1,5 @@
 import os
+import stat
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -110,8 +111,10 @@ class Command(BaseCommand):
 
 def write_private(path: Path, text: str) -> None:
     """Only the owner may read the file: it holds passwords. An existing file is made private
-    before anything is written to it."""
+    before anything is written to it; a pipe or a device (a printer's, /dev/stdout) is written
+    to as it is, as changing its mode would change it for everyone."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(descriptor, 0o600)
+    if stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.fchmod(descriptor, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as file:
         file.write(text)

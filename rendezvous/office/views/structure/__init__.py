@@ -1,5 +1,5 @@
-"""The office's pages for the school structure: departments, classes, pupils, parents
-and the roster import. Admins only; another organisation's rows are 404.
+"""The office's pages for the school structure: departments, classes, pupils, parents,
+the pickers that link them and the roster import. Admins only; another organisation's rows are 404.
 
 One module per part; rendezvous.office.urls.structure reaches every view through this package."""
 
@@ -22,6 +22,7 @@ from rendezvous.office.views.structure.parents import (
     parent_edit,
     parents,
 )
+from rendezvous.office.views.structure.picker import pupil_parent_picker, pupil_picker
 from rendezvous.office.views.structure.pupils import (
     pupil_create,
     pupil_delete,
@@ -30,7 +31,7 @@ from rendezvous.office.views.structure.pupils import (
     pupil_parent_unlink,
     pupils,
 )
-from rendezvous.office.views.structure.roster import roster_import
+from rendezvous.office.views.structure.roster import roster_import, roster_template
 
 __all__ = [
     "class_create",
@@ -50,7 +51,10 @@ __all__ = [
     "pupil_delete",
     "pupil_edit",
     "pupil_parent_link",
+    "pupil_parent_picker",
     "pupil_parent_unlink",
+    "pupil_picker",
     "pupils",
     "roster_import",
+    "roster_template",
 ]

@@ -1,40 +1,37 @@
-"""Parents: list, create, edit, delete."""
+"""Parents: list, create, edit, delete. The children are chosen with a picker."""
 
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from rendezvous.accounts.access import get_user_for_user, people_visible_to
 from rendezvous.accounts.models import Role
+from rendezvous.lib.sorting import by_person, person_key, sorted_page
 from rendezvous.lib.views import parse_id, role_required
-from rendezvous.office.views.structure.pages import (
-    GET_POST,
-    PER_PAGE,
-    bound_data,
-    delete_page,
-    form_page,
-)
+from rendezvous.office.views.structure.pages import GET_POST, PER_PAGE, delete_page, form_page
+from rendezvous.office.views.structure.picker import child_picker
 from rendezvous.school import services
 from rendezvous.school.access import pupils_visible_to
 from rendezvous.school.forms import ParentForm
-from rendezvous.school.selectors import parents_of
+from rendezvous.school.selectors import matching_people, parents_of, search_words
 
 
 @role_required(Role.ADMIN)
 def parents(request):
-    # PostgreSQL refuses text with a NUL character in it; nobody's name holds one.
-    search = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    words = search_words(request.GET.get("q", ""))
     rows = parents_of(people_visible_to(request.user, roles=[Role.PARENT])).prefetch_related(
         "children__school_class"
     )
-    for word in search.split():
-        rows = rows.filter(
-            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
-        )
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "office/parent_list.html", {"page": page, "q": search})
+    page = sorted_page(
+        matching_people(rows, words),
+        fields=("last_name", "first_name"),
+        key=person_key,
+        number=request.GET.get("page"),
+        per_page=PER_PAGE,
+    )
+    for parent in page.object_list:
+        parent.child_list = sorted(parent.children.all(), key=by_person)
+    return render(request, "office/parent_list.html", {"page": page, "q": " ".join(words)})
 
 
 def _chosen_child(request):
@@ -45,23 +42,24 @@ def _chosen_child(request):
     return pupils_visible_to(request.user).filter(pk=pupil_id).first()
 
 
+def _form(organisation):
+    return lambda data, initial: ParentForm(data, organisation=organisation, initial=initial)
+
+
 @GET_POST
 @role_required(Role.ADMIN)
 def parent_create(request):
     organisation = request.user.organisation
     child = _chosen_child(request)
-    form = ParentForm(
-        bound_data(request),
-        organisation=organisation,
-        initial={"children": [child] if child else []},
-    )
     return form_page(
         request,
-        form,
+        _form(organisation),
         "office/parent_form.html",
         lambda data: services.add_parent(organisation=organisation, **data),
         _("The parent has been added."),
         reverse("office:pupil-edit", args=[child.pk]) if child else "office:parents",
+        initial={"children": [child] if child else []},
+        extra=lambda form: child_picker(request, form),
         child=child,
     )
 
@@ -70,9 +68,13 @@ def parent_create(request):
 @role_required(Role.ADMIN)
 def parent_edit(request, pk: int):
     parent = get_user_for_user(request.user, pk, write=True, roles=[Role.PARENT])
-    form = ParentForm(
-        bound_data(request),
-        organisation=parent.organisation,
+    return form_page(
+        request,
+        _form(parent.organisation),
+        "office/parent_form.html",
+        lambda data: services.update_parent(parent=parent, **data),
+        _("The parent has been saved."),
+        "office:parents",
         initial={
             "first_name": parent.first_name,
             "last_name": parent.last_name,
@@ -80,14 +82,7 @@ def parent_edit(request, pk: int):
             "language": parent.language,
             "children": parent.children.all(),
         },
-    )
-    return form_page(
-        request,
-        form,
-        "office/parent_form.html",
-        lambda data: services.update_parent(parent=parent, **data),
-        _("The parent has been saved."),
-        "office:parents",
+        extra=lambda form: child_picker(request, form),
         parent=parent,
     )
 

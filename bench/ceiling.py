@@ -1,0 +1,44 @@
+"""The ceiling of the booking rush (bench/rush.py): a bare Django view that books a seat with
+the same conditional UPDATE and INSERT as the booking service, with no middleware but
+allauth's (no session, no sign-in, no CSRF, no access check, no mail), served by the same
+gunicorn set-up. Settings module and URLconf in one: DJANGO_SETTINGS_MODULE=ceiling with
+bench/ on the path.
+"""
+
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpResponse
+from django.urls import path
+
+from config.settings import *  # noqa: F403
+
+# allauth refuses to start without its middleware, which passes a request that has no session
+# straight through.
+MIDDLEWARE = ["allauth.account.middleware.AccountMiddleware"]
+ROOT_URLCONF = "ceiling"
+
+
+def book(request, organisation_id: int, host_id: int, slot_id: int):
+    from rendezvous.bookings.models import Booking, BookingStatus
+    from rendezvous.scheduling.models import Slot
+
+    with transaction.atomic():
+        taken = Slot.objects.filter(pk=slot_id, seats_taken__lt=F("capacity")).update(
+            seats_taken=F("seats_taken") + 1
+        )
+        if not taken:
+            return HttpResponse(status=409)
+        Booking.objects.create(
+            organisation_id=organisation_id,
+            slot_id=slot_id,
+            host_id=host_id,
+            guest_name="ceiling",
+            status=BookingStatus.CONFIRMED,
+        )
+    return HttpResponse(status=201)
+
+
+urlpatterns = [
+    path("ceiling/<int:organisation_id>/<int:host_id>/<int:slot_id>/", book),
+    path("healthz", lambda request: HttpResponse("ok")),  # bench/rush.py waits for it
+]

@@ -1,0 +1,472 @@
+"""The booking rush, against a live server: SQLite and PostgreSQL, 64 and 512 connections, each
+beside its ceiling (bench/ceiling.py, a bare view doing the same conditional UPDATE and INSERT on
+the same server set-up) measured in the same run. Prints one table.
+
+    .venv/bin/python bench/rush.py [--databases sqlite postgres] [--connections 64 512]
+        [--parents 2000] [--seconds 60] [--ceiling-seconds 10]
+
+Workload: 100 teachers with 20 single-seat slots each, and a group slot of 25 places for each
+of the ten most popular; 2,000 signed-in parents with one child each, in 20 classes of 10
+teachers; 80 % of the choices go to the 20 % popular teachers. Each parent loads the booking
+page and books a time; when it was taken they reload and choose again, until booked, nothing is
+free, or the time is up. Each database and connection count runs in a process of its own, on a
+fresh database, with the web server as deployed (config/gunicorn.py's defaults).
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlencode
+
+from booking_rush import booking_forms, free_port, fresh_postgres
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = "postgres://postgres@127.0.0.1:5432/rendezvous_rush"
+TEACHERS, SLOTS_PER_TEACHER, CLASSES, TEACHERS_PER_CLASS = 100, 20, 20, 10
+POPULAR = 20  # teachers 0..19: 80 % of the choices
+GROUPS, GROUP_PLACES = 10, 25  # the first ten teachers also hold a group slot
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgres"])
+    parser.add_argument("--connections", nargs="+", type=int, default=[64, 512])
+    parser.add_argument("--parents", type=int, default=2000)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--ceiling-seconds", type=float, default=10)
+    parser.add_argument("--run", nargs=2, metavar=("DATABASE", "CONNECTIONS"), help="one run")
+    return parser.parse_args()
+
+
+# One run, in its own process.
+
+
+def environment(database: str, var_dir: Path) -> dict:
+    env = {
+        **os.environ,
+        "VAR_DIR": str(var_dir),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "EMAIL_URL": f"file://{var_dir / 'mail'}",
+        "LOGIN_RATE_LIMIT": "100000/m/ip,100000/m/key",
+        "REQUEST_LOG": "off",
+        "PYTHONPATH": str(ROOT / "bench"),
+    }
+    env.pop("DATABASE_URL", None)
+    if database == "postgres":
+        env["DATABASE_URL"] = fresh_postgres(PG_URL)
+    os.environ.update(env)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    return env
+
+
+def create_school(parents: int) -> dict:
+    """The rush's school, written in bulk; the sessions of its parents and what the clients
+    need to know of it."""
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+    from django.utils.crypto import get_random_string
+
+    from rendezvous.accounts.models import Role, User
+    from rendezvous.organisations.models import Organisation
+    from rendezvous.scheduling.models import Event, Phase, Slot
+    from rendezvous.school.models import Department, Guardianship, Pupil, SchoolClass
+
+    org = Organisation.objects.create(name="Rush School", slug="rush")
+    teachers = User.objects.bulk_create(
+        User(organisation=org, role=Role.TEACHER, email=f"t{n}@rush.example", last_name=f"T{n}")
+        for n in range(TEACHERS)
+    )
+    department = Department.objects.create(organisation=org, name="All")
+    classes = SchoolClass.objects.bulk_create(
+        SchoolClass(organisation=org, department=department, name=f"K{n}") for n in range(CLASSES)
+    )
+    for number, school_class in enumerate(classes):
+        # Teacher t teaches classes t % 20 and (t + 10) % 20: two popular teachers per class.
+        school_class.subject_teachers.add(
+            *(t for n, t in enumerate(teachers) if number in {n % 20, (n + 10) % 20})
+        )
+    now = timezone.now()
+    day = (now + timedelta(days=7)).replace(hour=14, minute=0, second=0, microsecond=0)
+    event = Event.objects.create(
+        organisation=org,
+        name="Rush",
+        starts_on=day.date(),
+        ends_on=day.date(),
+        booking_opens_at=now - timedelta(days=1),
+        booking_closes_at=now + timedelta(days=6),
+        phase=Phase.OPEN,
+    )
+    event.classes.add(*classes)
+    singles = [
+        Slot(
+            organisation=org,
+            host=teacher,
+            event=event,
+            starts_at=day + timedelta(hours=1, minutes=5 * n),
+            ends_at=day + timedelta(hours=1, minutes=5 * n + 5),
+        )
+        for teacher in teachers
+        for n in range(SLOTS_PER_TEACHER)
+    ]
+    groups = [
+        Slot(
+            organisation=org,
+            host=teacher,
+            event=event,
+            starts_at=day,
+            ends_at=day + timedelta(minutes=30),
+            capacity=GROUP_PLACES,
+        )
+        for teacher in teachers[:GROUPS]
+    ]
+    ceiling = Slot(
+        organisation=org,
+        host=teachers[-1],
+        starts_at=day - timedelta(days=1),
+        ends_at=day - timedelta(days=1) + timedelta(minutes=5),
+        capacity=32767,
+    )
+    Slot.objects.bulk_create([*singles, *groups, ceiling])
+    family = User.objects.bulk_create(
+        User(organisation=org, role=Role.PARENT, login_code=str(10000 + n), last_name=f"P{n}")
+        for n in range(parents)
+    )
+    pupils = Pupil.objects.bulk_create(
+        Pupil(
+            organisation=org,
+            school_class=classes[n % CLASSES],
+            first_name="Kid",
+            last_name=f"P{n}",
+        )
+        for n in range(parents)
+    )
+    Guardianship.objects.bulk_create(
+        Guardianship(pupil=pupil, parent=parent)
+        for pupil, parent in zip(pupils, family, strict=True)
+    )
+    expires = now + timedelta(days=1)
+    sessions = [
+        Session(
+            session_key=get_random_string(32),
+            session_data=SessionStore().encode(
+                {
+                    SESSION_KEY: str(parent.pk),
+                    BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[-1],
+                    HASH_SESSION_KEY: parent.get_session_auth_hash(),
+                }
+            ),
+            expire_date=expires,
+        )
+        for parent in family
+    ]
+    Session.objects.bulk_create(sessions)
+    popular = {
+        slot.pk
+        for slot in [*singles, *groups]
+        if slot.host_id in {t.pk for t in teachers[:POPULAR]}
+    }
+    return {
+        "sessions": [session.session_key for session in sessions],
+        "popular": popular,
+        "event": event.pk,
+        "ceiling": f"/ceiling/{org.pk}/{ceiling.host_id}/{ceiling.pk}/",
+    }
+
+
+def start_server(env: dict, port: int, settings_module: str) -> subprocess.Popen:
+    """gunicorn as deployed (config/gunicorn.py and its defaults)."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "config/gunicorn.py")],
+        cwd=ROOT,
+        env={
+            **env,
+            "PORT": str(port),
+            "DJANGO_SETTINGS_MODULE": settings_module,
+            "GUNICORN_CMD_ARGS": "--log-level warning",
+        },
+    )
+    for _ in range(300):  # until a worker answers (any status), with all of them booted
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request("GET", "/healthz")
+            connection.getresponse().read()
+            time.sleep(2)
+            return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise SystemExit("the server did not start")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.terminate()
+    server.wait(30)
+
+
+class Client:
+    """What the clients saw: latencies by kind, status counts, when each booking landed."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.lock = threading.Lock()
+        self.latencies: dict[str, list[float]] = {"page": [], "booking": []}
+        self.statuses: Counter = Counter()
+        self.booked_at: list[float] = []
+        self.started = time.perf_counter()
+
+    def request(self, kind, method, path, cookies="", body=None, headers=None):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        headers = {"Host": "localhost", "Cookie": cookies, **(headers or {})}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        began = time.perf_counter()
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            text = response.read().decode()
+            status, location = response.status, response.headers.get("Location", "")
+            set_cookies = response.headers.get_all("Set-Cookie") or []
+        except OSError:
+            status, text, location, set_cookies = "refused", "", "", []
+        finally:
+            connection.close()
+        with self.lock:
+            self.statuses[status] += 1
+            if kind:
+                self.latencies[kind].append(time.perf_counter() - began)
+        return status, text, location, set_cookies
+
+
+def choose(page: str, popular: set) -> tuple[str, dict] | None:
+    """A form and a time from the booking page: a popular teacher's four times in five."""
+    forms = booking_forms(page)
+    if not forms:
+        return None
+    wanted_popular = random.random() < 0.8
+    wanted = [form for form in forms if any(int(t) in popular for t in form[2]) == wanted_popular]
+    action, hidden, times = random.choice(wanted or forms)
+    return action, {**hidden, "slot": random.choice(times)}
+
+
+def parent(client: Client, session: str, popular: set, deadline: float) -> None:
+    cookies = f"sessionid={session}"
+    while time.perf_counter() < deadline:
+        status, page, _, set_cookies = client.request("page", "GET", "/parent/", cookies)
+        for cookie in set_cookies:
+            if cookie.startswith("csrftoken="):
+                cookies = f"sessionid={session}; {cookie.split(';')[0]}"
+        choice = choose(page, popular) if status == 200 else None
+        if choice is None:
+            return
+        action, fields = choice
+        status, _, location, _ = client.request(
+            "booking", "POST", action, cookies, urlencode(fields)
+        )
+        if status == 302 and location.endswith("/parent/appointments/"):
+            with client.lock:
+                client.booked_at.append(time.perf_counter() - client.started)
+            return
+        if status not in (302, 409, 429, 503):
+            return
+
+
+def in_threads(connections: int, work, items: list) -> float:
+    """`work(item)` for every item through `connections` threads; the seconds it took."""
+    queue, lock = list(reversed(items)), threading.Lock()
+
+    def loop():
+        while True:
+            with lock:
+                if not queue:
+                    return
+                item = queue.pop()
+            work(item)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=loop) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
+
+
+def measure_ceiling(env, school, connections: int, seconds: float) -> float:
+    port = free_port()
+    server = start_server(env, port, "ceiling")
+    client = Client(port)
+    deadline = time.perf_counter() + seconds
+    try:
+
+        def book(_):
+            while time.perf_counter() < deadline:
+                client.request(None, "POST", school["ceiling"], body="")
+
+        elapsed = in_threads(connections, book, list(range(connections)))
+    finally:
+        stop_server(server)
+    if not client.statuses[201]:
+        raise SystemExit(f"the ceiling booked nothing: {dict(client.statuses)}")
+    return client.statuses[201] / elapsed
+
+
+def invariants(event_id: int) -> dict:
+    from itertools import pairwise
+
+    from django.db.models import F, Q, Sum
+
+    from rendezvous.bookings.models import ACTIVE_STATUSES, Booking
+    from rendezvous.scheduling.models import Slot
+
+    slots = Slot.objects.filter(event_id=event_id).annotate(
+        active=Sum("bookings__seats", filter=Q(bookings__status__in=ACTIVE_STATUSES), default=0)
+    )
+    spans: dict[int, list] = {}
+    active = Booking.objects.filter(event_id=event_id, status__in=ACTIVE_STATUSES)
+    for booker, starts, ends in active.values_list("booker", "slot__starts_at", "slot__ends_at"):
+        spans.setdefault(booker, []).append((starts, ends))
+    overlapping = sum(
+        any(later[0] < earlier[1] for earlier, later in pairwise(sorted(times)))
+        for times in spans.values()
+    )
+    return {
+        "overbooked": slots.filter(active__gt=F("capacity")).count(),
+        "counter_off": slots.exclude(active=F("seats_taken")).count(),
+        "overlapping": overlapping,
+        "bookings": active.count(),
+    }
+
+
+def one_run(database: str, connections: int, args) -> dict:
+    with tempfile.TemporaryDirectory(prefix="rendezvous-rush-") as tmp:
+        env = environment(database, Path(tmp))
+        school = create_school(args.parents)
+        ceiling = measure_ceiling(env, school, connections, args.ceiling_seconds)
+        port = free_port()
+        server = start_server(env, port, "config.settings")
+        client = Client(port)
+        deadline = time.perf_counter() + args.seconds
+        try:
+            elapsed = in_threads(
+                connections,
+                lambda session: parent(client, session, school["popular"], deadline),
+                school["sessions"],
+            )
+        finally:
+            stop_server(server)
+        return {
+            "database": database,
+            "connections": connections,
+            "ceiling": ceiling,
+            "elapsed": elapsed,
+            "requests": sum(client.statuses.values()),
+            "statuses": {str(status): count for status, count in client.statuses.items()},
+            "page": percentiles(client.latencies["page"]),
+            "booking": percentiles(client.latencies["booking"]),
+            "last_booking": max(client.booked_at, default=0),
+            **invariants(school["event"]),
+        }
+
+
+def percentiles(values: list[float]) -> list[float]:
+    if not values:
+        return [0, 0, 0]
+    ordered = sorted(values)
+    return [
+        ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+        for share in (0.5, 0.95, 0.99)
+    ]
+
+
+# The table.
+
+
+def print_table(results: list[dict]) -> None:
+    names = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+    heads = [f"{names[r['database']]} {r['connections']}" for r in results]
+    print(f"{'':26}" + "".join(f"{head:>20}" for head in heads))
+
+    def row(label, values):
+        print(f"{label:26}" + "".join(f"{value:>20}" for value in values))
+
+    row("ceiling bookings/s", [f"{r['ceiling']:.0f}" for r in results])
+    row("bookings/s", [f"{r['bookings'] / r['elapsed']:.1f}" for r in results])
+    row(
+        "  share of the ceiling",
+        [f"{r['bookings'] / r['elapsed'] / r['ceiling']:.1%}" for r in results],
+    )
+    row("requests/s", [f"{r['requests'] / r['elapsed']:.1f}" for r in results])
+    for kind in ("page", "booking"):
+        row(f"{kind} ms p50/p95/p99", ["/".join(f"{v:.0f}" for v in r[kind]) for r in results])
+    statuses = sorted({status for r in results for status in r["statuses"]})
+    for status in statuses:
+        row(f"status {status}", [r["statuses"].get(status, 0) for r in results])
+    row("bookings", [r["bookings"] for r in results])
+    row("last booking at s", [f"{r['last_booking']:.1f}" for r in results])
+    row("run s", [f"{r['elapsed']:.1f}" for r in results])
+    row("overbooked slots", [r["overbooked"] for r in results])
+    row("seats counter != rows", [r["counter_off"] for r in results])
+    row("families overlapping", [r["overlapping"] for r in results])
+
+
+def main():
+    args = parse_args()
+    if args.run:
+        database, connections = args.run
+        print(json.dumps(one_run(database, int(connections), args)))
+        return
+    with tempfile.TemporaryDirectory(prefix="rendezvous-static-") as static:
+        # Not the checkout's static folder, which tests may be reading; the runs inherit it.
+        os.environ["STATIC_ROOT"] = static
+        collect = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
+        subprocess.run(collect, cwd=ROOT, check=True)
+        results = all_runs(args)
+    print(f"{os.cpu_count()} cores, client on the same machine; {args.parents} parents")
+    print_table(results)
+
+
+def all_runs(args) -> list[dict]:
+    results = []
+    for database in args.databases:
+        for connections in args.connections:
+            command = [
+                sys.executable,
+                __file__,
+                "--run",
+                database,
+                str(connections),
+                "--parents",
+                str(args.parents),
+                "--seconds",
+                str(args.seconds),
+                "--ceiling-seconds",
+                str(args.ceiling_seconds),
+            ]
+            output = subprocess.run(
+                command, cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True
+            )
+            results.append(json.loads(output.stdout.strip().splitlines()[-1]))
+            print(f"{database} at {connections} connections: done", file=sys.stderr)
+    return results
+
+
+if __name__ == "__main__":
+    main()

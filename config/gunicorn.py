@@ -1,0 +1,24 @@
+"""The web server's settings: `gunicorn -c config/gunicorn.py`, read from the environment.
+
+WEB_CONCURRENCY worker processes (default: two per core) with WEB_THREADS threads each
+(default 1), listening on HOST:PORT. Measured on two cores (README, Production): a request's
+CPU decides the throughput, whatever the split; threads only lengthen the slowest answers
+(they wait for the interpreter lock), and a second process per core covers a request that
+waits on the database. Each request writes its own JSON line (rendezvous.lib.request_log), so
+gunicorn's access log stays off.
+"""
+
+import os
+
+wsgi_app = "config.wsgi"
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1)))
+worker_class = "gthread"
+threads = int(os.environ.get("WEB_THREADS", "1"))
+# A request never needs long: the database gives up after DATABASE_STATEMENT_TIMEOUT_MS.
+timeout = 30
+# Ctrl+C or a deploy: requests in flight get this long to finish.
+graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT", "3"))
+# A container's /tmp may be on disk; the workers' heartbeat files belong in memory.
+SHARED_MEMORY = "/dev/shm"  # noqa: S108 (gunicorn's own files, not a temporary file of ours)
+worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None

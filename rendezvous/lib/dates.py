@@ -1,0 +1,24 @@
+"""Dates as people write them in each language."""
+
+from datetime import date, datetime
+
+from django.utils import formats, timezone, translation
+
+# Languages that write the names of weekdays in lower case unless they start a sentence
+# (Django's translations give them capitalised, as for a calendar's column headings).
+LOWER_CASE_WEEKDAYS = {"ru"}
+
+
+def weekday_date(value: date | datetime, *, in_sentence: bool = False) -> str:
+    """ "Tuesday, 3 March 2026" in the active language, datetimes in the active time zone.
+
+    `in_sentence`: the text goes inside a sentence ("… on вторник, 3 марта 2026 г. at …"),
+    not at its start or on its own (a heading, a table cell).
+    """
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    weekday = formats.date_format(value, "l")
+    language = (translation.get_language() or "").split("-")[0]
+    if in_sentence and language in LOWER_CASE_WEEKDAYS:
+        weekday = weekday[:1].lower() + weekday[1:]
+    return f"{weekday}, {formats.date_format(value, 'DATE_FORMAT')}"

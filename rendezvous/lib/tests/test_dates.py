@@ -1,0 +1,78 @@
+from datetime import UTC, date, datetime
+
+import pytest
+from django.template import Context, Template
+from django.utils import formats, translation
+
+from rendezvous.lib.dates import weekday_date
+
+TUESDAY = date(2026, 3, 3)
+EVENING = datetime(2026, 2, 12, 17, 5, tzinfo=UTC)  # date_format shows it as it is
+
+
+def render(source: str, **context) -> str:
+    return Template("{% load booking_tags %}" + source).render(Context(context))
+
+
+def test_english_dates_put_the_day_first_and_use_the_24_hour_clock():
+    with translation.override("en"):
+        assert formats.date_format(EVENING.date(), "SHORT_DATE_FORMAT") == "12/02/2026"
+        assert formats.date_format(EVENING.date(), "DATE_FORMAT") == "12 February 2026"
+        assert formats.time_format(EVENING.time(), "TIME_FORMAT") == "17:05"
+        assert formats.date_format(EVENING, "DATETIME_FORMAT") == "12 February 2026, 17:05"
+        assert formats.date_format(EVENING, "SHORT_DATETIME_FORMAT") == "12/02/2026 17:05"
+        assert formats.get_format("FIRST_DAY_OF_WEEK") == 1
+
+
+def test_english_forms_read_iso_and_day_first_dates_never_month_first():
+    with translation.override("en"):
+        inputs = formats.get_format("DATE_INPUT_FORMATS")
+    assert inputs[0] == "%Y-%m-%d"
+    assert "%d/%m/%Y" in inputs
+    assert "%m/%d/%Y" not in inputs
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("de", "12. Februar 2026, 17:05"),
+        ("ru", "12 февраля 2026 г., 17:05"),
+    ],
+)
+def test_german_and_russian_put_a_comma_before_the_time(language, expected):
+    with translation.override(language):
+        assert formats.date_format(EVENING, "DATETIME_FORMAT") == expected
+
+
+def test_the_weekday_starts_a_sentence_with_a_capital_in_every_language():
+    expected = {
+        "de": "Dienstag, 3. März 2026",
+        "en": "Tuesday, 3 March 2026",
+        "ru": "Вторник, 3 марта 2026 г.",
+    }
+    for language, text in expected.items():
+        with translation.override(language):
+            assert weekday_date(TUESDAY) == text
+            assert render("{{ day|long_date }}", day=TUESDAY) == text
+
+
+def test_russian_writes_the_weekday_in_lower_case_inside_a_sentence():
+    with translation.override("ru"):
+        assert weekday_date(TUESDAY, in_sentence=True) == "вторник, 3 марта 2026 г."
+        assert render("{{ day|long_date_in_sentence }}", day=TUESDAY) == "вторник, 3 марта 2026 г."
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_german_and_english_keep_the_capital_inside_a_sentence(language):
+    with translation.override(language):
+        assert weekday_date(TUESDAY, in_sentence=True) == weekday_date(TUESDAY)
+
+
+def test_a_datetime_is_dated_in_the_active_time_zone():
+    late = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)  # already Tuesday in Berlin
+    with translation.override("en"):
+        assert render("{{ at|long_date }}", at=late) == "Tuesday, 3 March 2026"
+
+
+def test_nothing_renders_as_nothing():
+    assert render("{{ day|long_date }}{{ day|long_date_in_sentence }}", day=None) == ""

@@ -1,0 +1,299 @@
+"""Production on one machine (scripts/serve.py): two web servers and two workers on one
+database. Parents racing for the same times through both servers never overbook a slot, and
+every mail the bookings queued reaches the SMTP server exactly once, whichever worker took it;
+a mail server that hangs does not hold up a booking, and its mail goes out once it answers.
+Runs on the suite's database (SQLite or PostgreSQL)."""
+
+import http.client
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.test import Client
+
+from rendezvous.accounts.tests.factories import ParentFactory
+from rendezvous.bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
+from rendezvous.lib.tests.race import finish, in_thread, race
+from rendezvous.notifications.models import EmailState, OutgoingEmail
+from rendezvous.notifications.tests.smtp import free_port
+from rendezvous.notifications.tests.test_worker_lease import database_url
+from rendezvous.scheduling.models import Slot
+from rendezvous.scheduling.tests.factories import SlotFactory
+from rendezvous.scheduling.tests.test_slot_move_race import waits_for_a_lock
+from rendezvous.school.tests.factories import GuardianshipFactory, PupilFactory
+from tests.test_make_run import still_running
+
+SERVE = settings.BASE_DIR / "scripts/serve.py"
+PARENTS = 12
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def http_request(port, method, path, cookies, body=None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items())}
+    if body is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    connection.request(method, path, body=body, headers=headers)
+    response = connection.getresponse()
+    text = response.read().decode()
+    for header in response.headers.get_all("Set-Cookie") or []:
+        name, value = header.split(";")[0].split("=", 1)
+        cookies[name] = value
+    connection.close()
+    return response.status, response.headers.get("Location", ""), text
+
+
+def book_first_free(port, session_key, child, slots):
+    """A parent on one server: the booking page, then the times in order until one is theirs.
+    The slot they got, or None."""
+    cookies = {"sessionid": session_key}
+    status, _, page = http_request(port, "GET", "/parent/", cookies)
+    assert status == 200
+    token = CSRF_FIELD.search(page)[1]
+    for slot in slots:
+        fields = {"csrfmiddlewaretoken": token, "slot": slot.pk, "pupil": child.pk}
+        status, location, _ = http_request(
+            port, "POST", "/parent/book/", cookies, urlencode(fields)
+        )
+        assert status == 302
+        if location.endswith("/parent/appointments/"):
+            return slot.pk
+    return None
+
+
+def two_free_ports() -> int:
+    """A free port whose next one is free too: the second web server listens there."""
+    while True:
+        port = free_port()
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
+
+
+def wait_until_listening(ports, process, seconds=300):
+    deadline = time.monotonic() + seconds
+    waiting = set(ports)
+    while waiting and time.monotonic() < deadline:
+        assert process.poll() is None, "scripts/serve.py ended early"
+        for port in list(waiting):
+            try:
+                http_request(port, "GET", "/healthz", {})
+                waiting.discard(port)
+            except OSError:
+                time.sleep(0.2)
+    assert not waiting, f"not listening after {seconds}s: {waiting}"
+
+
+def wait_until_sent(seconds=60) -> None:
+    deadline = time.monotonic() + seconds
+    while OutgoingEmail.objects.exclude(state=EmailState.SENT).exists():
+        assert time.monotonic() < deadline, "the workers left mail unsent"
+        time.sleep(0.2)
+
+
+@dataclass
+class Served:
+    pid: int
+    ports: tuple[int, int]
+
+    def web_workers(self, port: int) -> list[int]:
+        """The worker processes of the web server on `port` (serve.py's child whose
+        environment names that port)."""
+        for master in children(self.pid):
+            environment = Path(f"/proc/{master}/environ").read_bytes().split(b"\0")
+            if f"PORT={port}".encode() in environment:
+                return children(master)
+        raise AssertionError(f"no web server on port {port}")
+
+
+def children(pid: int) -> list[int]:
+    listed = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True
+    )
+    return [int(line) for line in listed.stdout.split()]
+
+
+@pytest.fixture
+def families(organisation, school_class):
+    """Parents signed in (their session keys), each with a child in the class."""
+    pairs = []
+    for _ in range(PARENTS):
+        parent = ParentFactory(organisation=organisation)
+        child = PupilFactory(organisation=organisation, school_class=school_class)
+        GuardianshipFactory(pupil=child, parent=parent)
+        client = Client()
+        client.force_login(parent)
+        pairs.append((client.cookies["sessionid"].value, child))
+    return pairs
+
+
+@pytest.fixture
+def serve(tmp_path, smtp_server):
+    """scripts/serve.py with two web servers and two workers on the test database."""
+    port = two_free_ports()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "EMAIL_URL": f"smtp://{smtp_server.host}:{smtp_server.port}?timeout=60",
+        "SECRET_KEY": settings.SECRET_KEY,  # the sessions the test signed in
+        "VAR_DIR": str(tmp_path / "var"),
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "REQUEST_LOG": "off",
+    }
+    command = [sys.executable, SERVE, "--web", "2", "--workers", "2", "--port", str(port)]
+    log = tmp_path / "serve.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            command, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        wait_until_listening([port, port + 1], process)
+        yield Served(process.pid, (port, port + 1))
+        os.killpg(process.pid, signal.SIGTERM)
+        assert process.wait(timeout=20) == 0, log.read_text()[-3000:]
+        assert not still_running(process.pid)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert "Traceback" not in log.read_text(), log.read_text()[-3000:]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_two_web_servers_and_two_workers_never_overbook_and_send_each_mail_once(
+    organisation, teacher, event, families, serve, smtp_server
+):
+    slots = SlotFactory.create_batch(3, organisation=organisation, host=teacher, event=event)
+    got = race(
+        [
+            lambda n=n, key=key, child=child: book_first_free(
+                serve.ports[n % 2], key, child, slots
+            )
+            for n, (key, child) in enumerate(families)
+        ]
+    )
+
+    assert sorted(filter(None, got)) == sorted(slot.pk for slot in slots)
+    assert got.count(None) == PARENTS - len(slots)
+    counted = Slot.objects.annotate(
+        active=Count("bookings", filter=Q(bookings__status__in=ACTIVE_STATUSES))
+    )
+    assert {(slot.seats_taken, slot.active) for slot in counted} == {(1, 1)}
+    assert Booking.objects.count() == len(slots)
+
+    wait_until_sent()
+    queued = set(OutgoingEmail.objects.values_list("pk", flat=True))
+    assert queued
+    assert sends(smtp_server) == dict.fromkeys(queued, 1)
+
+
+def sends(smtp_server) -> Counter:
+    return Counter(int(message["X-Rendezvous-Email"]) for message in smtp_server.messages)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_hanging_mail_server_holds_up_no_booking_and_gets_each_mail_once_later(
+    organisation, teacher, event, families, serve, smtp_server
+):
+    first, second = SlotFactory.create_batch(
+        2, organisation=organisation, host=teacher, event=event
+    )
+    (first_key, first_child), (second_key, second_child) = families[:2]
+    smtp_server.stall(count=1000)
+
+    assert book_first_free(serve.ports[0], first_key, first_child, [first]) == first.pk
+    assert smtp_server.handler.stalled.wait(60), "no worker began to send the first mail"
+    # A worker hangs in the middle of a delivery: the next parent still gets their answer.
+    assert book_first_free(serve.ports[1], second_key, second_child, [second]) == second.pk
+    assert not smtp_server.messages
+    smtp_server.resume()
+
+    wait_until_sent()
+    queued = set(OutgoingEmail.objects.values_list("pk", flat=True))
+    assert len(queued) >= 2
+    assert sends(smtp_server) == dict.fromkeys(queued, 1)
+
+
+BOOKING_BACKENDS = """
+    SELECT pid FROM pg_stat_activity
+    WHERE datname = current_database() AND query LIKE 'INSERT INTO "bookings_booking"%%'
+"""
+
+
+def booking_backends() -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(BOOKING_BACKENDS)
+        return [pid for (pid,) in cursor.fetchall()]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite locks the whole database at BEGIN: no booking stops halfway",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_web_process_killed_mid_booking_leaves_the_seat_free(
+    organisation, teacher, event, families, serve
+):
+    """The booking is stopped between taking the seat and writing its row (the test holds a
+    row the new one must wait for), then its web process is killed with SIGKILL: nothing of
+    it stays, and the parent books the same time afterwards."""
+    slot, other = SlotFactory.create_batch(2, organisation=organisation, host=teacher, event=event)
+    key, child = families[0]
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_a_row_the_booking_waits_for():
+        with transaction.atomic():  # the same child and teacher: the new row must wait
+            Booking.objects.create(
+                organisation=organisation,
+                slot=other,
+                host=teacher,
+                event=event,
+                pupil=child,
+                status=BookingStatus.PENDING,
+            )
+            holding.set()
+            assert release.wait(60), "nobody let the holder go"
+            transaction.set_rollback(True)
+
+    holder = in_thread(hold_a_row_the_booking_waits_for)
+    assert holding.wait(60)
+    booking = in_thread(lambda: book_first_free(serve.ports[1], key, child, [slot]))
+    deadline = time.monotonic() + 60
+    while not (waiting := [pid for pid in booking_backends() if waits_for_a_lock(pid)]):
+        assert time.monotonic() < deadline, "the booking never reached its INSERT"
+        time.sleep(0.05)
+    for pid in serve.web_workers(serve.ports[1]):
+        os.kill(pid, signal.SIGKILL)
+    release.set()
+    (held,) = finish([holder])
+    (answered,) = finish([booking])
+    assert held is None
+    assert isinstance(answered, OSError), answered  # the connection died with the process
+    while set(waiting) & set(booking_backends()):  # the database ends the orphaned transaction
+        assert time.monotonic() < deadline, "the killed booking's transaction stayed open"
+        time.sleep(0.05)
+
+    slot.refresh_from_db()
+    assert slot.seats_taken == 0
+    assert not Booking.objects.exists()
+    assert book_first_free(serve.ports[1], key, child, [slot]) == slot.pk  # a new worker serves
+    slot.refresh_from_db()
+    assert slot.seats_taken == 1 == Booking.objects.filter(slot=slot).count()
