@@ -1,7 +1,9 @@
 """Sign-in: staff and students by email, parents by their login code.
 
 Every attempt costs the same single password hash, whether the account exists, is a parent's
-or is expired, so the time an answer takes tells nothing about which accounts exist.
+or is expired, so the time an answer takes tells nothing about which accounts exist. The hash
+takes one of the machine's places for sign-in hashes (rendezvous.lib.admission), so that a
+burst of sign-ins cannot take every core from the bookings.
 """
 
 from allauth.account.auth_backends import AuthenticationBackend
@@ -9,6 +11,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.utils import timezone
 
 from rendezvous.accounts.models import Role, User
+from rendezvous.lib.admission import sign_in_hash
 
 
 def _expired(user) -> bool:
@@ -20,6 +23,12 @@ class NotExpiredMixin:
 
     def user_can_authenticate(self, user) -> bool:
         return not _expired(user) and super().user_can_authenticate(user)
+
+    def get_user(self, user_id):
+        """The signed-in person of a request, read with their organisation: every page shows
+        its clock, so one query serves both."""
+        user = User.objects.select_related("organisation").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 class StaffEmailBackend(NotExpiredMixin, AuthenticationBackend):
@@ -34,7 +43,8 @@ class StaffEmailBackend(NotExpiredMixin, AuthenticationBackend):
     def authenticate(self, request, **credentials):
         if not (credentials.get("email") or credentials.get("username")):
             return None  # a parent's code: ParentCodeBackend's attempt, and its one hash
-        return super().authenticate(request, **credentials)
+        with sign_in_hash():
+            return super().authenticate(request, **credentials)
 
     def _check_password(self, user, password):
         if user is not None and (user.role == Role.PARENT or _expired(user)):
@@ -49,6 +59,10 @@ class ParentCodeBackend(NotExpiredMixin, ModelBackend):
     def authenticate(self, request, login_code: str | None = None, password: str | None = None):
         if not login_code or not password:
             return None
+        with sign_in_hash():
+            return self._authenticate(login_code, password)
+
+    def _authenticate(self, login_code: str, password: str):
         parent = User.objects.filter(role=Role.PARENT, login_code=login_code).first()
         if parent is None:
             User(role=Role.PARENT).set_password(password)  # the same work for an unknown code

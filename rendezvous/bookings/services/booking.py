@@ -4,14 +4,14 @@ queues its emails inside it."""
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from rendezvous.accounts.models import STAFF_ROLES, Role, User
 from rendezvous.bookings import errors
 from rendezvous.bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
-from rendezvous.bookings.selectors import booker_may_change, pupil_may_meet
+from rendezvous.bookings.selectors import booker_may_change, teachers_of_pupil
 from rendezvous.bookings.services.notify import (
     NoteFrom,
     note_from,
@@ -19,8 +19,8 @@ from rendezvous.bookings.services.notify import (
     notify_host_of_note,
     notify_host_of_request,
 )
-from rendezvous.scheduling.models import Phase, Slot, SlotStatus
-from rendezvous.school.models import Pupil
+from rendezvous.scheduling.models import Event, Phase, Slot, SlotStatus
+from rendezvous.school.models import Guardianship, Pupil
 
 # The longest note a teacher, the office or a parent may add to a rejection or cancellation.
 MESSAGE_MAX_LENGTH = 1000
@@ -40,19 +40,51 @@ def _check_slot_bookable(slot: Slot, *, window: bool = True) -> None:
         raise errors.BookingClosed()
 
 
+def _eligibility(booker: User, pupil: Pupil | None) -> dict:
+    """The rules on who may book a slot for a child, as annotations of the slot row: a parent
+    books for their own child, in an event of the child's class, with one of the child's
+    teachers, once per teacher and event. Staff book without a child."""
+    if booker.role != Role.PARENT or pupil is None:
+        return {}
+    event_classes = Event.classes.through.objects.filter(
+        event_id=OuterRef("event_id"), schoolclass_id=pupil.school_class_id
+    )
+    booked = Booking.objects.filter(
+        pupil=pupil, host=OuterRef("host_id"), event=OuterRef("event_id")
+    ).filter(status__in=ACTIVE_STATUSES)
+    return {
+        "is_guardian": Exists(Guardianship.objects.filter(pupil=pupil, parent=booker)),
+        "in_event_classes": Exists(event_classes),
+        "may_meet": Exists(teachers_of_pupil(pupil).filter(pk=OuterRef("host_id"))),
+        "already_booked": Exists(booked),
+    }
+
+
 def _check_pupil(booker: User, slot: Slot, pupil: Pupil | None) -> None:
+    """Raise for a slot read with _eligibility's annotations."""
     if booker.role != Role.PARENT:
         return
-    if pupil is None or not pupil.guardianships.filter(parent=booker).exists():
+    if pupil is None or not (slot.is_guardian and slot.may_meet):
         raise errors.NotEligible()
-    if slot.event is not None and not slot.event.classes.filter(pk=pupil.school_class_id).exists():
+    if slot.event_id is not None and not slot.in_event_classes:
         raise errors.NotEligible()
-    if not pupil_may_meet(pupil, slot.host):
-        raise errors.NotEligible()
+    if slot.already_booked:
+        raise errors.AlreadyBooked()
 
 
 def _check_no_overlap(booker: User, slot: Slot, *, exclude: Booking | None = None) -> None:
     check_booker_free(booker, slot.starts_at, slot.ends_at, exclude=exclude)
+
+
+def booker_clashes(booker: User, starts_at, ends_at) -> QuerySet[Booking]:
+    """The booker's active bookings within [starts_at, ends_at): datetimes, or OuterRefs to
+    the bounds of the slot a query reads."""
+    return Booking.objects.filter(
+        booker=booker,
+        status__in=ACTIVE_STATUSES,
+        slot__starts_at__lt=ends_at,
+        slot__ends_at__gt=starts_at,
+    )
 
 
 def check_booker_free(
@@ -60,12 +92,7 @@ def check_booker_free(
 ) -> None:
     """Nobody's active appointments overlap: raise BookerOverlap if the booker holds another active
     booking within [starts_at, ends_at). Call lock_booker(booker) first in the same transaction."""
-    clashes = Booking.objects.filter(
-        booker=booker,
-        status__in=ACTIVE_STATUSES,
-        slot__starts_at__lt=ends_at,
-        slot__ends_at__gt=starts_at,
-    )
+    clashes = booker_clashes(booker, starts_at, ends_at)
     if exclude is not None:
         clashes = clashes.exclude(pk=exclude.pk)
     if clashes.exists():
@@ -87,7 +114,10 @@ def _release_seats(slot_id: int, seats: int) -> None:
 
 
 def _lock_user(user: User) -> None:
-    """Serialise one person's bookings (PostgreSQL; SQLite writes are serial already)."""
+    """Serialise one person's bookings. PostgreSQL locks the user's row; SQLite needs nothing,
+    as each write transaction there holds the whole database from its start."""
+    if not connection.features.has_select_for_update:
+        return
     locked = User.objects.select_for_update().filter(pk=user.pk).order_by()
     list(locked.values_list("pk", flat=True))
 
@@ -97,14 +127,16 @@ def lock_booker(user: User) -> None:
     _lock_user(user)
 
 
-def _check_one_per_pupil(slot: Slot, pupil: Pupil | None) -> None:
-    if (
-        pupil is not None
-        and Booking.objects.filter(
-            pupil=pupil, host=slot.host, event=slot.event, status__in=ACTIVE_STATUSES
-        ).exists()
-    ):
-        raise errors.AlreadyBooked()
+def _slot_to_book(slot: Slot, booker: User, pupil: Pupil | None, idempotency_key: str) -> Slot:
+    """The slot as it is now, with every rule's answer for this booking in the same query:
+    the booking an earlier try with the same key made, the booker's clashes, and the child's
+    eligibility."""
+    clashes = booker_clashes(booker, OuterRef("starts_at"), OuterRef("ends_at"))
+    rules = {"clashes": Exists(clashes), **_eligibility(booker, pupil)}
+    if idempotency_key:
+        earlier = Booking.objects.filter(booker=booker, idempotency_key=idempotency_key)
+        rules["earlier_id"] = Subquery(earlier.values("pk")[:1])
+    return Slot.objects.select_related("event", "host").annotate(**rules).get(pk=slot.pk)
 
 
 def book_slot(
@@ -120,19 +152,15 @@ def book_slot(
         raise errors.InvalidSeats()
     with transaction.atomic():
         _lock_user(booker)
-        if idempotency_key:
-            earlier = Booking.objects.filter(
-                booker=booker, idempotency_key=idempotency_key
-            ).first()
-            if earlier is not None:
-                return earlier
-        slot = Slot.objects.select_related("event", "host").get(pk=slot.pk)
+        slot = _slot_to_book(slot, booker, pupil, idempotency_key)
+        if idempotency_key and slot.earlier_id is not None:
+            return Booking.objects.get(pk=slot.earlier_id)
         if slot.organisation_id != booker.organisation_id:
             raise errors.SlotUnavailable()
         _check_slot_bookable(slot)
         _check_pupil(booker, slot, pupil)
-        _check_one_per_pupil(slot, pupil)
-        _check_no_overlap(booker, slot)
+        if slot.clashes:
+            raise errors.BookerOverlap()
         _take_seats(slot, seats)
         auto = slot.event is not None and slot.event.auto_confirm
         # No savepoint: a refused INSERT ends the whole booking, whose transaction the error
