@@ -72,13 +72,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _fast_and_quiet(settings, tmp_path):
     """Fast password hashing (bcrypt itself is tested where it matters); mail stays local;
-    English unless a test asks for another language; static files under their plain names."""
+    English unless a test asks for another language; static files under their plain names;
+    a request waits for its turn rather than being refused (lib/tests/test_admission.py
+    refuses)."""
     settings.LANGUAGE_CODE = "en"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "rendezvous.notifications.backends.OutboxBackend"
     settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC_FILES}}
+    settings.WEB_QUEUE_WAIT_MS = 60_000
 
 
 @pytest.fixture

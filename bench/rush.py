@@ -9,7 +9,8 @@ Workload: 100 teachers with 20 single-seat slots each, and a group slot of 25 pl
 of the ten most popular; 2,000 signed-in parents with one child each, in 20 classes of 10
 teachers; 80 % of the choices go to the 20 % popular teachers. Each parent loads the booking
 page and books a time; when it was taken they reload and choose again, until booked, nothing is
-free, or the time is up. Each database and connection count runs in a process of its own, on a
+free, or the time is up. A 503 (the server is full, rendezvous.lib.admission) makes them wait the
+second its page asks for and load the page again. Each database and connection count runs in a process of its own, on a
 fresh database, with the web server as deployed (config/gunicorn.py's defaults).
 """
 
@@ -221,6 +222,10 @@ def stop_server(server: subprocess.Popen) -> None:
     server.wait(30)
 
 
+# Seconds a parent waits after a 503 before loading the page again (the server's Retry-After).
+RETRY_AFTER = 1
+
+
 class Client:
     """What the clients saw: latencies by kind, status counts, when each booking landed."""
 
@@ -270,6 +275,9 @@ def parent(client: Client, session: str, popular: set, deadline: float) -> None:
     cookies = f"sessionid={session}"
     while time.perf_counter() < deadline:
         status, page, _, set_cookies = client.request("page", "GET", "/parent/", cookies)
+        if status == 503:  # busy: the page asks to try again in a second, as a parent would
+            time.sleep(RETRY_AFTER)
+            continue
         for cookie in set_cookies:
             if cookie.startswith("csrftoken="):
                 cookies = f"sessionid={session}; {cookie.split(';')[0]}"
@@ -284,7 +292,9 @@ def parent(client: Client, session: str, popular: set, deadline: float) -> None:
             with client.lock:
                 client.booked_at.append(time.perf_counter() - client.started)
             return
-        if status not in (302, 409, 429, 503):
+        if status == 503:
+            time.sleep(RETRY_AFTER)
+        elif status not in (302, 409, 429):
             return
 
 

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After static files, before anything that may answer: every page request, 503s too.
     "rendezvous.lib.request_log.RequestLogMiddleware",
+    # Before any work: a process already busy enough answers 503 at once.
+    "rendezvous.lib.admission.AdmissionMiddleware",
     # Before the session: reading the session and the user needs the database too.
     "rendezvous.lib.middleware.DatabaseUnavailableMiddleware",
     "rendezvous.lib.middleware.RefuseNulCharactersMiddleware",
@@ -199,6 +201,12 @@ ACCOUNT_RATE_LIMITS = {
 # Reverse proxies in front of the web server that append the client's address to
 # X-Forwarded-For; 0 ignores the header (a client could write anything into it).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Admission control (rendezvous.lib.admission): requests a web process works on at once, how
+# long a request waits for its turn before 503, and password hashes at once on the machine.
+WEB_ACTIVE_REQUESTS = int(os.environ.get("WEB_ACTIVE_REQUESTS", "1"))
+WEB_QUEUE_WAIT_MS = int(os.environ.get("WEB_QUEUE_WAIT_MS", "250"))
+SIGN_IN_HASHES = int(os.environ.get("SIGN_IN_HASHES", max(1, (os.cpu_count() or 1) // 2)))
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English")), ("ru", _("Russian"))]

@@ -42,6 +42,17 @@ CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def http_request(port, method, path, cookies, body=None):
+    """The answer, after as many tries as a busy server asks for (503 with Retry-After, as
+    its page asks a person to do), for up to a minute."""
+    deadline = time.monotonic() + 60
+    while True:
+        status, headers, text = _one_request(port, method, path, cookies, body)
+        if status != 503 or "Retry-After" not in headers or time.monotonic() > deadline:
+            return status, headers.get("Location", ""), text
+        time.sleep(int(headers["Retry-After"]))
+
+
+def _one_request(port, method, path, cookies, body):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items())}
     if body is not None:
@@ -53,7 +64,7 @@ def http_request(port, method, path, cookies, body=None):
         name, value = header.split(";")[0].split("=", 1)
         cookies[name] = value
     connection.close()
-    return response.status, response.headers.get("Location", ""), text
+    return response.status, response.headers, text
 
 
 def book_first_free(port, session_key, child, slots):

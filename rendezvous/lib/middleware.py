@@ -9,7 +9,7 @@ from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from rendezvous.lib.database import RETRY_AFTER, is_unavailable, watch_round_trips
 
@@ -24,8 +24,7 @@ def is_api(request) -> bool:
 
 
 def unavailable_response(request, error: BaseException) -> HttpResponse:
-    """503 with Retry-After, rendered without the database: no session, no user, no
-    messages, in the language the browser asks for."""
+    """503 with Retry-After while the database is away."""
     summary = next(iter(str(error).strip().splitlines()), "")
     logger.warning(
         "Database unavailable, answered 503: %s %s (%s: %s)",
@@ -34,16 +33,22 @@ def unavailable_response(request, error: BaseException) -> HttpResponse:
         type(error).__name__,
         summary,
     )
+    message = gettext_lazy("Rendezvous is unavailable for a moment. Please try again shortly.")
+    return busy_response(request, "unavailable", message, RETRY_AFTER)
+
+
+def busy_response(request, code: str, message, retry_after: int) -> HttpResponse:
+    """503 with Retry-After, rendered without the database: no session, no user, no
+    messages, in the language the browser asks for."""
     with translation.override(translation.get_language_from_request(request)):
-        message = gettext("Rendezvous is unavailable for a moment. Please try again shortly.")
         if is_api(request):
-            response = JsonResponse({"code": "unavailable", "message": message}, status=503)
+            response = JsonResponse({"code": code, "message": str(message)}, status=503)
         else:
             context = {"request": request, "csrf_token": get_token(request), "message": message}
             response = HttpResponse(render_to_string("503.html", context), status=503)
-    response["Retry-After"] = str(RETRY_AFTER)
-    # The warning above is the one line an outage costs per request; Django would add an
-    # error line ("Service Unavailable: …") for every 5xx, which alerts as if for a bug.
+    response["Retry-After"] = str(retry_after)
+    # A warning or the request's log line is all a 503 costs; Django would add an error line
+    # ("Service Unavailable: …") for every 5xx, which alerts as if for a bug.
     response._has_been_logged = True
     return response
 

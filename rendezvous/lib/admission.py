@@ -1,0 +1,121 @@
+"""Admission control: every web process works on a few requests at a time and answers the rest
+at once with 503 and Retry-After. At the peak of a booking rush every answer, a refusal
+included, then comes within a fraction of a second, instead of every request waiting in a
+queue that only grows until browsers give up.
+
+A process lets WEB_ACTIVE_REQUESTS requests in at once; a request that finds them all busy
+waits up to WEB_QUEUE_WAIT_MS for its turn. Static files (answered before) and /healthz are
+not counted.
+
+Sign-in's password hash is bounded across all web processes of the machine as well
+(SIGN_IN_HASHES at once, by locks on files in VAR_DIR): a burst of parents signing in then
+leaves the other cores to the bookings. A sign-in steps out of its process's count while it
+waits for a hash, so that the process goes on serving others meanwhile.
+"""
+
+import contextlib
+import fcntl
+import os
+import threading
+import time
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from rendezvous.lib.middleware import busy_response
+
+# Seconds a refused client is asked to wait before trying again.
+RETRY_AFTER = 1
+# Seconds a sign-in waits for a free hash before it is refused.
+SIGN_IN_WAIT = 2.0
+
+_admitted = threading.local()
+
+
+class Overloaded(Exception):
+    """No room for this request now; answered 503 with Retry-After."""
+
+    code = "overloaded"
+    message = _("Rendezvous is very busy at this moment. Please try again in a few seconds.")
+
+
+class AdmissionMiddleware:
+    """A bounded number of requests at once per process; the rest wait briefly, then 503."""
+
+    EXEMPT = ("/healthz",)
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.places = threading.BoundedSemaphore(settings.WEB_ACTIVE_REQUESTS)
+
+    def __call__(self, request):
+        if request.path in self.EXEMPT:
+            return self.get_response(request)
+        if not self.places.acquire(timeout=settings.WEB_QUEUE_WAIT_MS / 1000):
+            return overloaded_response(request)
+        _admitted.places = self.places
+        try:
+            return self.get_response(request)
+        finally:
+            step_aside()
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Overloaded):
+            return overloaded_response(request)
+        return None
+
+
+def step_aside() -> None:
+    """The current request gives up its place in the process (it will wait for something
+    else, such as a sign-in hash); it then runs to its end without one."""
+    places = getattr(_admitted, "places", None)
+    if places is not None:
+        _admitted.places = None
+        places.release()
+
+
+def overloaded_response(request):
+    return busy_response(request, Overloaded.code, Overloaded.message, RETRY_AFTER)
+
+
+@contextlib.contextmanager
+def machine_place(name: str, places: int, wait: float):
+    """Hold one of `places` places shared by every process on this machine (a lock on one of
+    `places` files in VAR_DIR/locks), waiting up to `wait` seconds for one; Overloaded when
+    none came free."""
+    folder = settings.VAR_DIR / "locks"
+    folder.mkdir(exist_ok=True)
+    deadline = time.monotonic() + wait
+    while True:
+        for number in range(places):
+            held = _try_lock(folder / f"{name}-{number}")
+            if held is None:
+                continue
+            try:
+                yield
+            finally:
+                fcntl.flock(held, fcntl.LOCK_UN)
+                os.close(held)
+            return
+        if time.monotonic() >= deadline:
+            raise Overloaded()
+        time.sleep(0.01)
+
+
+def _try_lock(path) -> int | None:
+    """An open descriptor holding the file's lock, or None when another holds it."""
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(descriptor)
+        return None
+    return descriptor
+
+
+@contextlib.contextmanager
+def sign_in_hash():
+    """Around a sign-in's password hash: out of the process's count, into the machine's."""
+    step_aside()
+    with machine_place("sign-in", settings.SIGN_IN_HASHES, SIGN_IN_WAIT):
+        yield

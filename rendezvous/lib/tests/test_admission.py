@@ -1,0 +1,180 @@
+"""Admission control: a process works on a bounded number of requests at once and answers the
+rest 503 with Retry-After after a short wait; sign-in hashes are bounded across processes."""
+
+import json
+import subprocess
+import sys
+import threading
+
+import pytest
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from rendezvous.accounts.tests.test_sign_in import credentials_for, sign_in, signed_in
+from rendezvous.lib.admission import AdmissionMiddleware, Overloaded, machine_place, step_aside
+from rendezvous.lib.tests.race import finish, in_thread
+
+requests = RequestFactory()
+
+
+class HeldView:
+    """A view that, on its first call, holds its request until released."""
+
+    def __init__(self, step_aside_first=False):
+        self.inside, self.release = threading.Event(), threading.Event()
+        self.step_aside_first = step_aside_first
+        self.calls = 0
+
+    def __call__(self, request):
+        self.calls += 1
+        if self.calls == 1:
+            if self.step_aside_first:
+                step_aside()
+            self.inside.set()
+            assert self.release.wait(10), "nobody released the held request"
+        return HttpResponse("served")
+
+
+@pytest.fixture
+def one_place(settings):
+    settings.WEB_ACTIVE_REQUESTS = 1
+    settings.WEB_QUEUE_WAIT_MS = 50
+
+
+def hold_the_place(middleware, view):
+    held = threading.Thread(target=middleware, args=[requests.get("/parent/")], daemon=True)
+    held.start()
+    assert view.inside.wait(10)
+    return held
+
+
+def while_held(view, call):
+    """What `call` answers while the view holds the process's only place."""
+    middleware = AdmissionMiddleware(view)
+    held = hold_the_place(middleware, view)
+    try:
+        return call(middleware)
+    finally:
+        view.release.set()
+        held.join(10)
+
+
+def test_a_request_finding_the_process_busy_is_answered_503_with_retry_after(one_place):
+    view = HeldView()
+    middleware = AdmissionMiddleware(view)
+    held = hold_the_place(middleware, view)
+
+    response = middleware(requests.get("/parent/", HTTP_ACCEPT_LANGUAGE="de"))
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "1"
+    assert "Rendezvous ist gerade sehr gefragt" in response.content.decode()
+    assert view.calls == 1  # the refused request did no work
+    view.release.set()
+    held.join(10)
+    assert middleware(requests.get("/parent/")).status_code == 200  # the place is free again
+
+
+def test_the_api_is_refused_in_json(one_place):
+    request = requests.get("/api/v1/slots", HTTP_ACCEPT_LANGUAGE="ru")
+    response = while_held(HeldView(), lambda middleware: middleware(request))
+
+    assert response.status_code == 503
+    body = json.loads(response.content)
+    assert body["code"] == "overloaded"
+    assert "несколько секунд" in body["message"]
+
+
+def test_a_request_whose_turn_comes_within_the_wait_is_served(settings):
+    settings.WEB_ACTIVE_REQUESTS = 1
+    settings.WEB_QUEUE_WAIT_MS = 10_000
+    view = HeldView()
+    middleware = AdmissionMiddleware(view)
+    held = hold_the_place(middleware, view)
+
+    waiting = in_thread(lambda: middleware(requests.get("/parent/")))
+    assert view.calls == 1  # still waiting for the place
+    view.release.set()
+    (response,) = finish([waiting])
+
+    held.join(10)
+    assert response.status_code == 200
+    assert view.calls == 2
+
+
+def test_health_checks_are_never_refused(one_place):
+    response = while_held(HeldView(), lambda middleware: middleware(requests.get("/healthz")))
+
+    assert response.status_code == 200
+
+
+def test_a_request_that_steps_aside_lets_the_next_one_in(one_place):
+    view = HeldView(step_aside_first=True)
+    middleware = AdmissionMiddleware(view)
+    held = hold_the_place(middleware, view)
+
+    response = middleware(requests.get("/parent/"))  # the held request stepped aside
+
+    view.release.set()
+    held.join(10)
+    assert response.status_code == 200
+    # Both have ended and each place was given back once: two more go through one by one.
+    assert [middleware(requests.get("/")).status_code for _ in range(2)] == [200, 200]
+    assert middleware.places.acquire(blocking=False)
+    assert not middleware.places.acquire(blocking=False)
+
+
+HOLD_A_PLACE = """
+import fcntl, os, sys
+descriptor = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.flock(descriptor, fcntl.LOCK_EX)
+print("holding", flush=True)
+sys.stdin.read()
+"""
+
+
+@pytest.fixture
+def other_process_holds_the_sign_in_place(settings, tmp_path):
+    """Another process of the machine holds the only place for a sign-in hash."""
+    settings.VAR_DIR = tmp_path
+    settings.SIGN_IN_HASHES = 1
+    (tmp_path / "locks").mkdir()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_A_PLACE, str(tmp_path / "locks" / "sign-in-0")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "holding"
+    yield holder
+    holder.stdin.close()
+    holder.wait(10)
+
+
+def test_a_place_held_by_another_process_is_not_given_twice(
+    other_process_holds_the_sign_in_place,
+):
+    with pytest.raises(Overloaded), machine_place("sign-in", 1, wait=0.05):
+        pytest.fail("the place was given while another process held it")
+    other_process_holds_the_sign_in_place.stdin.close()
+    other_process_holds_the_sign_in_place.wait(10)
+    with machine_place("sign-in", 1, wait=5):
+        pass
+
+
+@pytest.mark.django_db
+def test_a_sign_in_without_a_free_hash_is_answered_503_and_signs_nobody_in(
+    client, parent, other_process_holds_the_sign_in_place
+):
+    password = credentials_for(parent)
+
+    response = sign_in(client, parent.login_code, password)
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "1"
+    assert "very busy" in response.content.decode()
+    assert signed_in(client) is None
+    other_process_holds_the_sign_in_place.stdin.close()
+    other_process_holds_the_sign_in_place.wait(10)
+    assert sign_in(client, parent.login_code, password).status_code == 302
+    assert signed_in(client) == parent.pk
