@@ -9,9 +9,10 @@ Workload: 100 teachers with 20 single-seat slots each, and a group slot of 25 pl
 of the ten most popular; 2,000 signed-in parents with one child each, in 20 classes of 10
 teachers; 80 % of the choices go to the 20 % popular teachers. Each parent loads the booking
 page and books a time; when it was taken they reload and choose again, until booked, nothing is
-free, or the time is up. A 503 (the server is full, rendezvous.lib.admission) makes them wait the
-second its page asks for and load the page again. Each database and connection count runs in a process of its own, on a
-fresh database, with the web server as deployed (config/gunicorn.py's defaults).
+free, or the time is up. A 503 (the server is full, rendezvous.lib.admission) makes them wait
+the second its page asks for and load the page again. Each database and connection count runs
+in a process of its own, on a fresh database, with the web server as deployed
+(config/gunicorn.py's defaults).
 """
 
 import argparse
