@@ -1,7 +1,8 @@
 """Does a burst of sign-ins starve the bookings? Parents book through a live server (as in
 bench/rush.py) for a while alone, then while SIGN_INS other parents sign in with code and
-password (bcrypt, as deployed) spread evenly over the burst. Prints the bookings per second and
-the booking latency before and during the burst, and the sign-ins' own latency.
+password (bcrypt, as deployed) spread evenly over the burst; a parent answered 503 tries again a
+second later. Prints the bookings per second and the booking latency before and during the
+burst, and the sign-ins' own latency.
 
     .venv/bin/python bench/sign_in_burst.py [--postgres] [--sign-ins 500] [--seconds 60]
         [--connections 16]
@@ -57,13 +58,22 @@ def sign_in(client: rush.Client, code: str, number: int) -> bool:
     """One parent's sign-in, from an address of their own behind the proxy."""
     address = {"X-Forwarded-For": f"10.{number // 65536}.{number // 256 % 256}.{number % 256}"}
     status, page, _, cookies = client.request(None, "GET", "/accounts/login/", headers=address)
+    while status == 503:  # busy: the parent tries again after the second the page asks for
+        time.sleep(rush.RETRY_AFTER)
+        status, page, _, cookies = client.request(None, "GET", "/accounts/login/", headers=address)
     csrf = next((c.split(";")[0] for c in cookies if c.startswith("csrftoken=")), "")
     token = CSRF_FIELD.search(page)[1]
     fields = {"csrfmiddlewaretoken": token, "login": code, "password": PASSWORD}
     began = time.perf_counter()
-    status, _, location, _ = client.request(
-        None, "POST", "/accounts/login/", csrf, urlencode(fields), headers=address
-    )
+    while True:
+        status, _, location, _ = client.request(
+            None, "POST", "/accounts/login/", csrf, urlencode(fields), headers=address
+        )
+        if status != 503:
+            break
+        with client.lock:  # busy: the parent tries again after the second the page asks for
+            client.statuses["sign-in 503"] += 1
+        time.sleep(rush.RETRY_AFTER)
     with client.lock:
         client.latencies.setdefault("sign-in", []).append(time.perf_counter() - began)
     return status == 302 and "/accounts/login/" not in location
@@ -121,7 +131,8 @@ def main():
     print(f"bookings alone            {calm[0]:6.1f}/s   {latency} {fmt(calm[1])}")
     print(f"during the sign-ins       {busy[0]:6.1f}/s   {latency} {fmt(busy[1])}")
     print(f"sign-ins                  {sum(signed_in)} of {len(codes)} in {args.seconds:.0f} s")
-    print(f"sign-in ms p50/p95/p99    {fmt(sign_ins)}")
+    print(f"sign-in ms p50/p95/p99    {fmt(sign_ins)} (until signed in, tries again included)")
+    print(f"sign-ins answered 503     {client.statuses['sign-in 503']} (and tried again)")
 
 
 def fmt(values) -> str:

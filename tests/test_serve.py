@@ -4,6 +4,7 @@ every mail the bookings queued reaches the SMTP server exactly once, whichever w
 a mail server that hangs does not hold up a booking, and its mail goes out once it answers.
 Runs on the suite's database (SQLite or PostgreSQL)."""
 
+import contextlib
 import http.client
 import os
 import re
@@ -27,6 +28,7 @@ from django.test import Client
 from rendezvous.accounts.tests.factories import ParentFactory
 from rendezvous.bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
 from rendezvous.lib.tests.race import finish, in_thread, race
+from rendezvous.lib.tests.tcp_proxy import TcpProxy
 from rendezvous.notifications.models import EmailState, OutgoingEmail
 from rendezvous.notifications.tests.smtp import free_port
 from rendezvous.notifications.tests.test_worker_lease import database_url
@@ -154,18 +156,19 @@ def families(organisation, school_class):
     return pairs
 
 
-@pytest.fixture
-def serve(tmp_path, smtp_server):
-    """scripts/serve.py with two web servers and two workers on the test database."""
+@contextlib.contextmanager
+def serving(tmp_path, smtp_server, database: str, **environment):
+    """scripts/serve.py with two web servers and two workers on `database`."""
     port = two_free_ports()
     env = {
         **os.environ,
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": database,
         "EMAIL_URL": f"smtp://{smtp_server.host}:{smtp_server.port}?timeout=60",
         "SECRET_KEY": settings.SECRET_KEY,  # the sessions the test signed in
         "VAR_DIR": str(tmp_path / "var"),
         "STATIC_ROOT": str(tmp_path / "static"),
         "REQUEST_LOG": "off",
+        **environment,
     }
     command = [sys.executable, SERVE, "--web", "2", "--workers", "2", "--port", str(port)]
     log = tmp_path / "serve.log"
@@ -183,6 +186,13 @@ def serve(tmp_path, smtp_server):
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
     assert "Traceback" not in log.read_text(), log.read_text()[-3000:]
+
+
+@pytest.fixture
+def serve(tmp_path, smtp_server):
+    """The topology on the test database."""
+    with serving(tmp_path, smtp_server, database_url()) as served:
+        yield served
 
 
 @pytest.mark.slow
@@ -308,3 +318,111 @@ def test_a_web_process_killed_mid_booking_leaves_the_seat_free(
     assert book_first_free(serve.ports[1], key, child, [slot]) == slot.pk  # a new worker serves
     slot.refresh_from_db()
     assert slot.seats_taken == 1 == Booking.objects.filter(slot=slot).count()
+
+
+# Seconds within which a request must be answered while PostgreSQL is away (its limits are set
+# short below), against a client that would otherwise hang; slack for a busy two-core machine.
+PROMPT = 12
+
+
+@pytest.fixture
+def proxy():
+    """A TCP proxy in front of the test database's server, which the test stops and starts."""
+    db = connection.settings_dict
+    with TcpProxy((db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432))) as proxy:
+        yield proxy
+
+
+@pytest.fixture
+def serve_through_proxy(tmp_path, smtp_server, proxy):
+    """The topology reaching the test database only through the proxy."""
+    db = connection.settings_dict
+    url = database_url().replace(f"@{db['HOST']}:{db['PORT']}/", f"@127.0.0.1:{proxy.port}/")
+    short_limits = {"DATABASE_STATEMENT_TIMEOUT_MS": "1000", "DATABASE_CONNECT_TIMEOUT": "2"}
+    with serving(tmp_path, smtp_server, url, **short_limits) as served:
+        yield served
+
+
+def booking_form(port, session_key, child, slot) -> tuple[dict, dict]:
+    """A parent's cookies and the fields of their booking form for `slot`, as the page gave
+    them (with the form's idempotency key, so that sending it again books once)."""
+    cookies = {"sessionid": session_key}
+    status, _, page = http_request(port, "GET", "/parent/", cookies)
+    assert status == 200
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page)[1]
+    fields = {"csrfmiddlewaretoken": CSRF_FIELD.search(page)[1], "idempotency_key": key}
+    return cookies, {**fields, "slot": slot.pk, "pupil": child.pk}
+
+
+def timed_post(port, cookies, fields):
+    started = time.monotonic()
+    status, headers, _ = _one_request(port, "POST", "/parent/book/", cookies, urlencode(fields))
+    return status, headers, time.monotonic() - started
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the proxy stands in for PostgreSQL's server"
+)
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_stopped_mid_rush_answers_503_leaves_nothing_half_written_and_resumes(
+    organisation, teacher, event, families, proxy, serve_through_proxy, tmp_path
+):
+    """The parents book at once through both web servers; PostgreSQL stops as the first
+    booking lands. Every answer is a booking or a prompt 503 with Retry-After; the seats match
+    the rows; the workers log one line per round they skip (no traceback, serving() checks);
+    once it is back, each parent's same form books, once, without a restart."""
+    slots = SlotFactory.create_batch(PARENTS, organisation=organisation, host=teacher, event=event)
+    ports = [serve_through_proxy.ports[n % 2] for n in range(PARENTS)]
+    forms = [
+        booking_form(port, key, child, slot)
+        for port, (key, child), slot in zip(ports, families, slots, strict=True)
+    ]
+
+    def stop_at_the_first_booking():
+        deadline = time.monotonic() + 60
+        while not Booking.objects.exists():
+            assert time.monotonic() < deadline, "no booking landed"
+            time.sleep(0.005)
+        proxy.down()
+
+    stopper = in_thread(stop_at_the_first_booking)
+    posts = list(zip(ports, forms, strict=True))
+    answers = race([lambda p=p, f=f: timed_post(p, *f) for p, f in posts])
+    finish([stopper])
+    still_down = [timed_post(port, *form) for port, form in posts]
+
+    for status, headers, seconds in answers + still_down:
+        assert status in (302, 503), status
+        assert seconds < PROMPT, seconds
+        assert status == 302 or int(headers["Retry-After"]) > 0
+    assert {status for status, _, _ in still_down} == {503}
+    assert_seats_match_rows()
+    wait_for_line(tmp_path / "serve.log", "skipped, database unavailable")
+
+    proxy.up()
+    for port, (cookies, fields) in zip(ports, forms, strict=True):
+        status, location, _ = http_request(
+            port, "POST", "/parent/book/", cookies, urlencode(fields)
+        )
+        assert (status, location) == (302, "/parent/appointments/")
+    assert sorted(Booking.objects.values_list("pupil", flat=True)) == sorted(
+        child.pk for _, child in families
+    )
+    assert_seats_match_rows()
+
+
+def wait_for_line(log: Path, text: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while text not in log.read_text():
+        assert time.monotonic() < deadline, f"no {text!r} in the log: {log.read_text()[-2000:]}"
+        time.sleep(0.2)
+
+
+def assert_seats_match_rows():
+    counted = Slot.objects.annotate(
+        active=Count("bookings", filter=Q(bookings__status__in=ACTIVE_STATUSES))
+    )
+    assert [
+        (slot.seats_taken, slot.active) for slot in counted if slot.seats_taken != slot.active
+    ] == []

@@ -25,6 +25,16 @@ def is_unavailable(error: BaseException) -> bool:
     return name is None or name.startswith(SQLITE_UNAVAILABLE)
 
 
+def log_failure(logger, what: str, error: BaseException) -> None:
+    """A background task's failure: one line while the database is away (expected now and
+    then; the next round tries again), the traceback for anything else."""
+    if is_unavailable(error):
+        summary = next(iter(str(error).strip().splitlines()), "")
+        logger.warning("%s skipped, database unavailable: %s", what, summary)
+    else:
+        logger.error("%s failed", what, exc_info=error)
+
+
 def round_trip_limit() -> float | None:
     """Seconds a PostgreSQL round trip may take, or None for no limit."""
     statement_ms = settings.DATABASE_STATEMENT_TIMEOUT_MS

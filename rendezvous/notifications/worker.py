@@ -9,6 +9,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from rendezvous.lib.database import log_failure
 from rendezvous.notifications.services import send_due_emails
 
 log = logging.getLogger(__name__)
@@ -39,8 +40,8 @@ def run_jobs() -> dict[str, int]:
     for job in JOBS:
         try:
             done[job.__name__] = job()
-        except Exception:  # one failing job must not keep the others (or the mail) waiting
-            log.exception("worker job %s failed", job.__name__)
+        except Exception as error:  # one failing job must not keep the others waiting
+            log_failure(log, f"worker job {job.__name__}", error)
     return done
 
 

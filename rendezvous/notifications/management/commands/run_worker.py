@@ -5,6 +5,7 @@ import threading
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 
+from rendezvous.lib.database import log_failure
 from rendezvous.notifications.worker import run_worker_round
 
 log = logging.getLogger(__name__)
@@ -47,8 +48,8 @@ class Command(BaseCommand):
             close_old_connections()  # a long-running process must not keep a dead connection
         try:
             result = run_worker_round()
-        except Exception:  # a locked or restarting database must not end the worker
-            log.exception("worker round failed")
+        except Exception as error:  # a locked or restarting database must not end the worker
+            log_failure(log, "worker round", error)
             return False
         for job, count in result.done.items():
             if count:
