@@ -73,8 +73,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _fast_and_quiet(settings, tmp_path):
     """Fast password hashing (bcrypt itself is tested where it matters); mail stays local;
     English unless a test asks for another language; static files under their plain names;
-    a request waits for its turn rather than being refused (lib/tests/test_admission.py
-    refuses)."""
+    a request waits for its turn rather than being refused, and the parallel test processes'
+    sign-ins never wait for each other's hashes (lib/tests/test_admission.py refuses both)."""
     settings.LANGUAGE_CODE = "en"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "rendezvous.notifications.backends.OutboxBackend"
@@ -82,6 +82,7 @@ def _fast_and_quiet(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC_FILES}}
     settings.WEB_QUEUE_WAIT_MS = 60_000
+    settings.SIGN_IN_HASHES = 64
 
 
 @pytest.fixture

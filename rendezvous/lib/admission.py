@@ -27,7 +27,7 @@ from rendezvous.lib.middleware import busy_response
 # Seconds a refused client is asked to wait before trying again.
 RETRY_AFTER = 1
 # Seconds a sign-in waits for a free hash before it is refused.
-SIGN_IN_WAIT = 2.0
+SIGN_IN_WAIT = 0.25
 
 _admitted = threading.local()
 
