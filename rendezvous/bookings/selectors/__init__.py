@@ -11,7 +11,6 @@ from rendezvous.bookings.selectors.common import (
     free_slots,
     open_events_for_parent,
     overlaps,
-    pupil_may_meet,
     teachers_of_pupil,
 )
 from rendezvous.bookings.selectors.office import bookings_for_office, with_counts
@@ -44,7 +43,6 @@ __all__ = [
     "local_midnight",
     "open_events_for_parent",
     "overlaps",
-    "pupil_may_meet",
     "teachers_for",
     "teachers_of_pupil",
     "with_counts",

@@ -26,10 +26,6 @@ def teachers_of_pupil(pupil: Pupil) -> QuerySet[User]:
     )
 
 
-def pupil_may_meet(pupil: Pupil, teacher: User) -> bool:
-    return teachers_of_pupil(pupil).filter(pk=teacher.pk).exists()
-
-
 def children_of(parent: User) -> QuerySet[Pupil]:
     return Pupil.objects.filter(guardianships__parent=parent).select_related("school_class")
 
