@@ -1,10 +1,13 @@
 from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from rendezvous.accounts.hashers import parent_hasher
 
 
 class Role(models.TextChoices):
@@ -30,6 +33,11 @@ def normalise_parent_password(password: str) -> str:
     ("Abc4-xyz9-Kmn7") and works typed with or without them. One spelling means one hash check
     per sign-in, whatever the parent types."""
     return "".join(password.split()).replace("-", "")
+
+
+def hash_parent_password(password: str) -> str:
+    """The stored form of a parent's password (rendezvous.accounts.hashers)."""
+    return make_password(normalise_parent_password(password), hasher=parent_hasher())
 
 
 class UserManager(BaseUserManager):
@@ -112,14 +120,22 @@ class User(AbstractBaseUser, PermissionsMixin):
         return f"{self.first_name} {self.last_name}".strip()
 
     def set_password(self, raw_password: str | None) -> None:
-        if raw_password is not None and self.role == Role.PARENT:
-            raw_password = normalise_parent_password(raw_password)
-        super().set_password(raw_password)
+        if raw_password is None or self.role != Role.PARENT:
+            return super().set_password(raw_password)
+        self.password = hash_parent_password(raw_password)
+        self._password = raw_password
 
     def check_password(self, raw_password: str) -> bool:
-        if raw_password is not None and self.role == Role.PARENT:
-            raw_password = normalise_parent_password(raw_password)
-        return super().check_password(raw_password)
+        if raw_password is None or self.role != Role.PARENT:
+            return super().check_password(raw_password)
+
+        def rehash(raw_password: str) -> None:
+            self.set_password(raw_password)
+            self._password = None
+            self.save(update_fields=["password"])
+
+        raw_password = normalise_parent_password(raw_password)
+        return check_password(raw_password, self.password, rehash, preferred=parent_hasher())
 
     def get_full_name(self) -> str:
         return self.full_name
