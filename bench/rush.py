@@ -16,6 +16,7 @@ in a process of its own, on a fresh database, with the web server as deployed
 """
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -444,14 +445,21 @@ def main():
         database, connections = args.run
         print(json.dumps(one_run(database, int(connections), args)))
         return
-    with tempfile.TemporaryDirectory(prefix="rendezvous-static-") as static:
-        # Not the checkout's static folder, which tests may be reading; the runs inherit it.
-        os.environ["STATIC_ROOT"] = static
-        collect = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
-        subprocess.run(collect, cwd=ROOT, check=True)
+    with collected_static():
         results = all_runs(args)
     print(f"{os.cpu_count()} cores, client on the same machine; {args.parents} parents")
     print_table(results)
+
+
+@contextlib.contextmanager
+def collected_static():
+    """Static files under hashed names, as deployed, in a folder of their own (not the
+    checkout's, which tests may be reading); the processes started inside inherit it."""
+    with tempfile.TemporaryDirectory(prefix="rendezvous-static-") as static:
+        os.environ["STATIC_ROOT"] = static
+        collect = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
+        subprocess.run(collect, cwd=ROOT, check=True)
+        yield
 
 
 def all_runs(args) -> list[dict]:

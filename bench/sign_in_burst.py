@@ -93,7 +93,7 @@ def bookings_for(client: rush.Client, sessions: list[str], popular, seconds: flo
 def main():
     args = parse_args()
     database = "postgres" if args.postgres else "sqlite"
-    with tempfile.TemporaryDirectory(prefix="rendezvous-burst-") as tmp:
+    with rush.collected_static(), tempfile.TemporaryDirectory(prefix="rendezvous-burst-") as tmp:
         env = {**rush.environment(database, Path(tmp)), "TRUSTED_PROXY_COUNT": "1"}
         school = rush.create_school(2000)
         codes = with_passwords(args.sign_ins)
