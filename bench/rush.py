@@ -71,7 +71,7 @@ def environment(database: str, var_dir: Path) -> dict:
     return env
 
 
-def create_school(parents: int) -> dict:
+def create_school(parents: int, slots_per_teacher: int = SLOTS_PER_TEACHER) -> dict:
     """The rush's school, written in bulk; the sessions of its parents and what the clients
     need to know of it."""
     import django
@@ -84,6 +84,7 @@ def create_school(parents: int) -> dict:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.sessions.models import Session
+    from django.db import connection
     from django.utils import timezone
     from django.utils.crypto import get_random_string
 
@@ -127,7 +128,7 @@ def create_school(parents: int) -> dict:
             ends_at=day + timedelta(hours=1, minutes=5 * n + 5),
         )
         for teacher in teachers
-        for n in range(SLOTS_PER_TEACHER)
+        for n in range(slots_per_teacher)
     ]
     groups = [
         Slot(
@@ -181,6 +182,9 @@ def create_school(parents: int) -> dict:
         for parent in family
     ]
     Session.objects.bulk_create(sessions)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # the statistics a live database has for its planner
     popular = {
         slot.pk
         for slot in [*singles, *groups]
@@ -243,7 +247,7 @@ class Client:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
         headers = {"Host": "localhost", "Cookie": cookies, **(headers or {})}
         if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
         began = time.perf_counter()
         try:
             connection.request(method, path, body=body, headers=headers)
