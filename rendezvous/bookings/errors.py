@@ -14,6 +14,14 @@ class SlotUnavailable(Conflict):
     message = _("This time can no longer be booked.")
 
 
+class IdempotencyConflict(Conflict):
+    code = "idempotency_conflict"
+    message = _(
+        "This booking was already sent once with other details. Please reload the page and "
+        "choose again."
+    )
+
+
 class BookingClosed(Conflict):
     code = "booking_closed"
     message = _("Booking for this event is not open.")

@@ -127,6 +127,14 @@ def lock_booker(user: User) -> None:
     _lock_user(user)
 
 
+def _repeated(booking_id: int, slot: Slot, pupil: Pupil | None, seats: int) -> Booking:
+    """The booking an earlier try with the same key made, if this try asks for the same."""
+    booking = Booking.objects.get(pk=booking_id)
+    if (booking.slot_id, booking.pupil_id, booking.seats) != (slot.pk, pupil and pupil.pk, seats):
+        raise errors.IdempotencyConflict()
+    return booking
+
+
 def _slot_to_book(slot: Slot, booker: User, pupil: Pupil | None, idempotency_key: str) -> Slot:
     """The slot as it is now, with every rule's answer for this booking in the same query:
     the booking an earlier try with the same key made, the booker's clashes, and the child's
@@ -154,7 +162,7 @@ def book_slot(
         _lock_user(booker)
         slot = _slot_to_book(slot, booker, pupil, idempotency_key)
         if idempotency_key and slot.earlier_id is not None:
-            return Booking.objects.get(pk=slot.earlier_id)
+            return _repeated(slot.earlier_id, slot, pupil, seats)
         if slot.organisation_id != booker.organisation_id:
             raise errors.SlotUnavailable()
         _check_slot_bookable(slot)
