@@ -26,7 +26,10 @@ if not SECRET_KEY:
     SECRET_KEY = key_file.read_text().strip()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# Web apps on these origins may call the API from the browser (rendezvous.api.middleware);
+# their writes with the session pass the CSRF check's origin test too.
+API_CORS_ORIGINS = env_list("API_CORS_ORIGINS", "")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "") + API_CORS_ORIGINS
 # The public address in mails, letters and invitations. Unset, it is where `make run` listens
 # (HOST and PORT), so a demo on any port links to itself.
 SITE_URL = (
@@ -58,6 +61,7 @@ INSTALLED_APPS = [
     "rendezvous.school",
     "rendezvous.scheduling",
     "rendezvous.bookings",
+    "rendezvous.api",
     "rendezvous.office",
     "rendezvous.demo",
 ]
@@ -67,6 +71,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "rendezvous.lib.headers.permissions_policy_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that may answer under /api/: refusals carry the CORS headers too.
+    "rendezvous.api.middleware.CorsMiddleware",
     # After static files, before anything that may answer: every page request, 503s too.
     "rendezvous.lib.request_log.RequestLogMiddleware",
     # Before any work: a process already busy enough answers 503 at once.
@@ -84,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Innermost, so that its messages are in the request's language.
+    "rendezvous.api.middleware.ApiErrorBodyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.urls import include, path
 
 from rendezvous.accounts import views as account_views
+from rendezvous.api.api import api
 from rendezvous.lib.health import healthz
 from rendezvous.organisations import views as organisation_views
 
@@ -19,6 +20,7 @@ admin.site.login = account_views.admin_login
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
     path("language/", account_views.set_language, name="set-language"),
     path("theme/<slug:slug>.css", organisation_views.theme_css, name="organisation-theme"),
     path(

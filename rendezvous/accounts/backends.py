@@ -8,21 +8,16 @@ burst of sign-ins cannot take every core from the bookings.
 
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.backends import ModelBackend
-from django.utils import timezone
 
 from rendezvous.accounts.models import Role, User
 from rendezvous.lib.admission import sign_in_hash
-
-
-def _expired(user) -> bool:
-    return bool(user.expires_at and user.expires_at <= timezone.now())
 
 
 class NotExpiredMixin:
     """An account past its expiry (a parent after the retention window) is signed out."""
 
     def user_can_authenticate(self, user) -> bool:
-        return not _expired(user) and super().user_can_authenticate(user)
+        return not user.is_expired and super().user_can_authenticate(user)
 
     def get_user(self, user_id):
         """The signed-in person of a request, read with their organisation: every page shows
@@ -47,7 +42,7 @@ class StaffEmailBackend(NotExpiredMixin, AuthenticationBackend):
             return super().authenticate(request, **credentials)
 
     def _check_password(self, user, password):
-        if user is not None and (user.role == Role.PARENT or _expired(user)):
+        if user is not None and (user.role == Role.PARENT or user.is_expired):
             return None
         return super()._check_password(user, password)
 

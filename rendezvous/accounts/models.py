@@ -144,6 +144,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.first_name
 
     @property
+    def is_expired(self) -> bool:
+        """Past its expiry (a parent after the retention window): signed out, no way in."""
+        return bool(self.expires_at and self.expires_at <= timezone.now())
+
+    @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
 
@@ -154,3 +159,32 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_parent(self) -> bool:
         return self.role == Role.PARENT
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", _("Read only")
+    WRITE = "write", _("Read and write")
+
+
+class AccessToken(models.Model):
+    """A personal access token for scripts, sent as `Authorization: Bearer …`. Only a digest
+    of it is kept: the token itself is shown once, when it is made."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12, editable=False)  # names it in lists, not secret
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    scope = models.CharField(
+        _("access"), max_length=8, choices=TokenScope.choices, default=TokenScope.READ
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access token")
+        verbose_name_plural = _("access tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -1,0 +1,163 @@
+"""Bookings: the list a person may see, one booking, and booking a time (parents; the same
+service and access functions as the booking page)."""
+
+from datetime import date, datetime
+
+from django.http import HttpResponse
+from ninja import Field, Header, Query, Router, Schema, Status
+
+from rendezvous.accounts.models import Role
+from rendezvous.api.errors import Forbidden, responses
+from rendezvous.api.lists import Page, page_of, within_days
+from rendezvous.bookings.access import (
+    bookings_visible_to,
+    get_booking_for_user,
+    get_child_for_parent,
+    get_move_target,
+    get_slot_for_parent,
+)
+from rendezvous.bookings.models import BookingStatus
+from rendezvous.bookings.services import book_slot, cancel_booking, move_booking
+
+router = Router(tags=["bookings"])
+
+
+class PersonRef(Schema):
+    id: int
+    name: str
+
+
+class SlotRef(Schema):
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    room: str
+
+
+class BookingOut(Schema):
+    id: int
+    status: BookingStatus
+    slot: SlotRef
+    teacher: PersonRef
+    pupil: PersonRef | None
+    event_id: int | None
+    seats: int
+    booked_by_id: int | None
+    created_at: datetime
+
+
+class BookingIn(Schema):
+    slot: int
+    pupil: int
+    seats: int = Field(1, ge=1, le=2)
+
+
+class BookingFilters(Schema):
+    event: int | None = None
+    teacher: int | None = None
+    pupil: int | None = None
+    status: BookingStatus | None = None
+    date_from: date | None = Field(None, description="first day, in the organisation's zone")
+    date_to: date | None = Field(None, description="last day, in the organisation's zone")
+
+
+def booking_body(booking) -> dict:
+    pupil = booking.pupil
+    return {
+        "id": booking.pk,
+        "status": booking.status,
+        "slot": booking.slot,
+        "teacher": {"id": booking.host_id, "name": booking.host.full_name},
+        "pupil": pupil and {"id": pupil.pk, "name": f"{pupil.first_name} {pupil.last_name}"},
+        "event_id": booking.event_id,
+        "seats": booking.seats,
+        "booked_by_id": booking.booker_id,
+        "created_at": booking.created_at,
+    }
+
+
+def _filtered(rows, filters: BookingFilters):
+    exact = {"event_id": filters.event, "host_id": filters.teacher, "pupil_id": filters.pupil}
+    rows = rows.filter(**{field: value for field, value in exact.items() if value is not None})
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    return within_days(rows, "slot__starts_at", filters.date_from, filters.date_to)
+
+
+@router.get("", response=responses({200: list[BookingOut]}, 401), operation_id="bookings_list")
+def list_bookings(
+    request, response: HttpResponse, filters: Query[BookingFilters], page: Query[Page]
+):
+    """The bookings the signed-in person may see, by start time."""
+    rows = _filtered(bookings_visible_to(request.user), filters)
+    rows = rows.select_related("slot", "host", "pupil").order_by("slot__starts_at", "pk")
+    return [booking_body(b) for b in page_of(request, response, rows, page)]
+
+
+@router.get(
+    "/{int:booking_id}",
+    response=responses({200: BookingOut}, 401, 404),
+    operation_id="bookings_get",
+)
+def get_booking(request, booking_id: int):
+    return booking_body(get_booking_for_user(request.user, booking_id))
+
+
+@router.post(
+    "",
+    response=responses({201: BookingOut}, 401, 403, 404, 409),
+    operation_id="bookings_create",
+)
+def create_booking(
+    request,
+    booking: BookingIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key", max_length=64),
+):
+    """Book a time for a child. The same Idempotency-Key again books nothing more and gives
+    the same answer; with other details it answers 409 idempotency_conflict."""
+    if request.user.role != Role.PARENT:
+        raise Forbidden()
+    pupil = get_child_for_parent(request.user, booking.pupil)
+    slot = get_slot_for_parent(request.user, pupil, booking.slot)
+    made = book_slot(
+        booker=request.user,
+        slot=slot,
+        pupil=pupil,
+        seats=booking.seats,
+        idempotency_key=idempotency_key,
+    )
+    made = get_booking_for_user(request.user, made.pk)
+    return Status(201, booking_body(made))
+
+
+class MoveIn(Schema):
+    slot: int
+
+
+@router.delete(
+    "/{int:booking_id}",
+    response=responses({200: BookingOut}, 401, 403, 404, 409),
+    operation_id="bookings_cancel",
+)
+def cancel(request, booking_id: int):
+    """Cancel: the booker and the teacher are told, as when it is done on the pages. A parent
+    cancels what they booked, until the event's cutoff; staff cancel what they see."""
+    booking = get_booking_for_user(request.user, booking_id, write=True)
+    cancel_booking(booking=booking, actor=request.user)
+    return booking_body(get_booking_for_user(request.user, booking_id))
+
+
+@router.post(
+    "/{int:booking_id}/move",
+    response=responses({200: BookingOut}, 401, 403, 404, 409),
+    operation_id="bookings_move",
+)
+def move(request, booking_id: int, target: MoveIn):
+    """Move to another free time of the same teacher in the same event: the parent who booked
+    it (until the cutoff) or the office."""
+    booking = get_booking_for_user(request.user, booking_id, write=True)
+    if request.user.role not in (Role.PARENT, Role.ADMIN):
+        raise Forbidden()
+    to_slot = get_move_target(request.user, booking, target.slot)
+    move_booking(booking=booking, to_slot=to_slot, actor=request.user)
+    return booking_body(get_booking_for_user(request.user, booking_id))

@@ -1,0 +1,155 @@
+"""Every API operation for every role: allowed, 401, 403 or 404 as the access rules say. A
+new operation without a row here fails test_every_operation_has_a_row."""
+
+import pytest
+
+from rendezvous.accounts.models import Role
+from rendezvous.accounts.tests.factories import ParentFactory, UserFactory
+from rendezvous.accounts.tokens import create_token
+from rendezvous.api.api import api
+from rendezvous.api.tests.api_client import ApiClient, signed_in
+from rendezvous.bookings.models import Booking
+from rendezvous.organisations.tests.factories import OrganisationFactory
+
+ROLES = [
+    "anonymous",
+    "parent",
+    "other_parent",
+    "teacher",
+    "other_teacher",
+    "admin",
+    "foreign_admin",
+    "foreign_parent",
+]
+
+
+def _expect(anonymous=401, **by_role):
+    """Status per role: `signed_in` for all signed-in roles unless named."""
+    signed = by_role.pop("signed_in", 200)
+    return {role: by_role.get(role, signed) for role in ROLES} | {"anonymous": anonymous}
+
+
+# operation id: (method, path, body, expected status by role). `{booking}` is the parent's
+# child's booking with `teacher`; `{slot}` a free time of `teacher` in the child's event.
+ROWS = {
+    "auth_login": (
+        "post",
+        "/auth/login",
+        {"login": "12345", "password": "x"},
+        _expect(401, signed_in=401),
+    ),
+    "auth_me": ("get", "/auth/me", None, _expect()),
+    "auth_logout": ("post", "/auth/logout", None, _expect(signed_in=204)),
+    "bookings_list": ("get", "/bookings", None, _expect()),
+    "bookings_get": (
+        "get",
+        "/bookings/{booking}",
+        None,
+        _expect(other_parent=404, other_teacher=404, foreign_admin=404, foreign_parent=404),
+    ),
+    "bookings_create": (
+        "post",
+        "/bookings",
+        {"slot": "{slot}", "pupil": "{pupil}"},
+        _expect(signed_in=403, parent=201, other_parent=404, foreign_parent=404),
+    ),
+    "bookings_cancel": (
+        "delete",
+        "/bookings/{booking}",
+        None,
+        _expect(other_parent=404, other_teacher=404, foreign_admin=404, foreign_parent=404),
+    ),
+    "bookings_move": (
+        "post",
+        "/bookings/{booking}/move",
+        {"slot": "{slot}"},
+        _expect(
+            teacher=403, other_parent=404, other_teacher=404, foreign_admin=404, foreign_parent=404
+        ),
+    ),
+    "slots_list": ("get", "/slots", None, _expect()),
+    "tokens_list": ("get", "/tokens", None, _expect()),
+    "tokens_create": ("post", "/tokens", {"name": "script"}, _expect(signed_in=201)),
+    # `{token}` is the parent's token: only the parent may revoke it.
+    "tokens_revoke": (
+        "delete",
+        "/tokens/{token}",
+        None,
+        _expect(signed_in=404, parent=204),
+    ),
+    "slots_get": (
+        "get",
+        "/slots/{slot}",
+        None,
+        _expect(other_parent=404, other_teacher=404, foreign_admin=404, foreign_parent=404),
+    ),
+}
+
+
+def operation_ids() -> set[str]:
+    schema = api.get_openapi_schema()
+    return {op["operationId"] for path in schema["paths"].values() for op in path.values()}
+
+
+def test_every_operation_has_a_row():
+    assert operation_ids() == set(ROWS)
+
+
+@pytest.fixture
+def people(organisation, parent, other_parent, teacher, other_teacher, admin):
+    elsewhere = OrganisationFactory(slug="elsewhere")
+    return {
+        "parent": parent,
+        "other_parent": other_parent,
+        "teacher": teacher,
+        "other_teacher": other_teacher,
+        "admin": admin,
+        "foreign_admin": UserFactory(organisation=elsewhere, role=Role.ADMIN),
+        "foreign_parent": ParentFactory(organisation=elsewhere),
+    }
+
+
+def _filled(value, names: dict):
+    if isinstance(value, str):
+        return int(value.format(**names)) if value.startswith("{") else value.format(**names)
+    if isinstance(value, dict):
+        return {key: _filled(item, names) for key, item in value.items()}
+    return value
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("operation", sorted(ROWS))
+def test_each_role_gets_what_the_rules_allow(
+    operation, role, people, organisation, parent, pupil, teacher, event, slot
+):
+    from rendezvous.scheduling.tests.factories import SlotFactory
+
+    booked = Booking.objects.create(
+        organisation=organisation,
+        slot=SlotFactory(organisation=organisation, host=teacher, event=event, seats_taken=1),
+        host=teacher,
+        event=event,
+        booker=parent,
+        pupil=None,
+    )
+    token, _secret = create_token(user=parent, name="the parent's")
+    names = {
+        "booking": booked.pk,
+        "slot": slot.pk,
+        "pupil": pupil.pk,
+        "role": role,
+        "token": token.pk,
+    }
+    method, path, body, expected = ROWS[operation]
+    client = ApiClient() if role == "anonymous" else signed_in(people[role])
+    path = path.format(**names)
+    if method == "get":
+        response = client.get(path)
+    elif method == "delete":
+        response = client.delete(path)
+    else:
+        response = getattr(client, method)(path, _filled(body, names))
+
+    assert response.status_code == expected[role], response.content
+    if response.status_code >= 400:
+        assert set(response.json()) == {"code", "message", "details"}

@@ -1,0 +1,73 @@
+from datetime import timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from rendezvous.api.tests.api_client import signed_in
+from rendezvous.scheduling.models import SlotStatus
+from rendezvous.scheduling.tests.factories import SlotFactory
+
+
+def ids(response) -> list[int]:
+    return [slot["id"] for slot in response.json()]
+
+
+def test_free_times_leave_out_the_taken_cancelled_and_past_ones(
+    parent, pupil, organisation, teacher, event
+):
+    def slot(**fields):
+        return SlotFactory(organisation=organisation, host=teacher, event=event, **fields)
+
+    free, taken = slot(), slot(seats_taken=1)
+    cancelled = slot(status=SlotStatus.CANCELLED)
+    past = slot(starts_at=timezone.now() - timedelta(hours=2), ends_at=timezone.now())
+    client = signed_in(parent)
+
+    everything = client.get("/slots")
+    free_only = client.get("/slots", free="true")
+
+    assert set(ids(everything)) == {free.pk, taken.pk, cancelled.pk, past.pk}
+    assert ids(free_only) == [free.pk]
+    body = free_only.json()[0]
+    assert (body["teacher"]["id"], body["free_places"], body["status"]) == (teacher.pk, 1, "open")
+    assert free_only["X-Total-Count"] == "1"
+
+
+def test_a_parent_sees_only_their_childrens_teachers(
+    parent, pupil, organisation, teacher, other_teacher, event
+):
+    mine = SlotFactory(organisation=organisation, host=teacher, event=event)
+    SlotFactory(organisation=organisation, host=other_teacher, event=event)  # not the child's
+
+    assert ids(signed_in(parent).get("/slots")) == [mine.pk]
+    assert ids(signed_in(other_teacher).get("/slots", teacher=teacher.pk)) == []
+
+
+def test_filters_by_day_in_the_organisations_zone(admin, organisation, teacher, event):
+    first = SlotFactory(organisation=organisation, host=teacher, event=event)
+    next_day = SlotFactory(
+        organisation=organisation,
+        host=teacher,
+        event=event,
+        starts_at=first.starts_at + timedelta(days=1),
+        ends_at=first.ends_at + timedelta(days=1),
+    )
+    day = timezone.localtime(first.starts_at).date()
+    client = signed_in(admin)
+
+    assert ids(client.get("/slots", date_from=day, date_to=day)) == [first.pk]
+    assert ids(client.get("/slots", date_from=day + timedelta(days=1))) == [next_day.pk]
+
+
+def test_the_list_reads_a_fixed_number_of_queries(admin, organisation, teacher, event):
+    client = signed_in(admin)
+
+    def queries_for(count: int) -> int:
+        for _ in range(count):
+            SlotFactory(organisation=organisation, host=teacher, event=event)
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/slots", limit=200)
+        return len(queries)
+
+    assert queries_for(2) == queries_for(40)
