@@ -296,6 +296,8 @@ EXPECTED: dict[str, Rule] = {
         path={"pk": "event"}, get=NOT_POST, post=office_row(302), data={"phase": "closed"}
     ),
     "office:appointments": Rule(get=office(200)),
+    # The other organisation has no event, so nothing to export.
+    "office:appointments-export": Rule(get={**office(200), "outsider": 404}),
     "office:appointment-cancel": Rule(
         path={"booking_id": "booking"}, get=office_row(200), post=office_row(302)
     ),

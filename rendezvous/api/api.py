@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from rendezvous.api import auth, bookings, errors, slots, tokens
+from rendezvous.api import auth, bookings, errors, exports, slots, tokens
 
 api = NinjaAPI(
     title="Rendezvous API",
@@ -22,3 +22,4 @@ api.add_router("/auth", auth.router)
 api.add_router("/bookings", bookings.router)
 api.add_router("/slots", slots.router)
 api.add_router("/tokens", tokens.router)
+api.add_router("/exports", exports.router)

@@ -76,7 +76,7 @@ def booking_body(booking) -> dict:
     }
 
 
-def _filtered(rows, filters: BookingFilters):
+def filtered_bookings(rows, filters: BookingFilters):
     exact = {"event_id": filters.event, "host_id": filters.teacher, "pupil_id": filters.pupil}
     rows = rows.filter(**{field: value for field, value in exact.items() if value is not None})
     if filters.status:
@@ -89,7 +89,7 @@ def list_bookings(
     request, response: HttpResponse, filters: Query[BookingFilters], page: Query[Page]
 ):
     """The bookings the signed-in person may see, by start time."""
-    rows = _filtered(bookings_visible_to(request.user), filters)
+    rows = filtered_bookings(bookings_visible_to(request.user), filters)
     rows = rows.select_related("slot", "host", "pupil").order_by("slot__starts_at", "pk")
     return [booking_body(b) for b in page_of(request, response, rows, page)]
 

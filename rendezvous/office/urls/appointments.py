@@ -4,6 +4,7 @@ from rendezvous.office.views import appointments as views
 
 urlpatterns = [
     path("appointments/", views.appointments, name="appointments"),
+    path("appointments/export.csv", views.appointments_export, name="appointments-export"),
     path(
         "appointments/<int:booking_id>/cancel/",
         views.appointment_cancel,

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -11,9 +12,11 @@ from django.views.decorators.http import require_http_methods
 from rendezvous.accounts.models import Role
 from rendezvous.bookings.access import get_booking_for_user, get_move_target
 from rendezvous.bookings.decision_forms import DecisionMessageForm
+from rendezvous.bookings.exports import booking_header, booking_rows
 from rendezvous.bookings.forms import MoveForm
 from rendezvous.bookings.selectors import bookings_for_office, by_day, free_slots_for_move
 from rendezvous.bookings.services import cancel_booking, move_booking
+from rendezvous.lib.csv_export import csv_response
 from rendezvous.lib.errors import DomainError
 from rendezvous.lib.views import report_error, role_required, safe_next
 from rendezvous.office.forms import AppointmentFilterForm
@@ -31,24 +34,43 @@ def _list_url(request) -> str:
     return safe_next(request, "office:appointments")
 
 
-@role_required(Role.ADMIN)
-def appointments(request):
+def _filtered(request):
+    """The filter form of the query string (the latest open event by default) and the
+    bookings it selects, or None when there is no event or a filter is not valid."""
     events = events_visible_to(request.user).order_by("-starts_on", "-pk")
     data = request.GET.copy()
     if not data.get("event"):
         default = _default_event(events)
         data["event"] = default.pk if default else ""
     form = AppointmentFilterForm(data, user=request.user, events=events)
+    if not form.is_valid() or form.cleaned_data["event"] is None:
+        return form, None
+    bookings = bookings_for_office(
+        event=form.cleaned_data["event"],
+        teacher=form.cleaned_data["teacher"],
+        school_class=form.cleaned_data["school_class"],
+        status=form.cleaned_data["status"],
+    )
+    return form, bookings
+
+
+@role_required(Role.ADMIN)
+def appointments(request):
+    form, bookings = _filtered(request)
     page = None
-    if form.is_valid() and form.cleaned_data["event"] is not None:
-        bookings = bookings_for_office(
-            event=form.cleaned_data["event"],
-            teacher=form.cleaned_data["teacher"],
-            school_class=form.cleaned_data["school_class"],
-            status=form.cleaned_data["status"],
-        )
+    if bookings is not None:
         page = Paginator(bookings, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "office/appointment_list.html", {"form": form, "page": page})
+
+
+@role_required(Role.ADMIN)
+def appointments_export(request):
+    """The appointments the filters select, as a CSV file for a spreadsheet."""
+    form, bookings = _filtered(request)
+    if bookings is None:
+        raise Http404
+    filename = f"appointments-{form.cleaned_data['event'].starts_on.isoformat()}.csv"
+    return csv_response(filename, booking_header(), booking_rows(bookings))
 
 
 @role_required(Role.ADMIN)
