@@ -205,11 +205,18 @@ def _failure(caller: Caller, method: str, label: str, url: str, response) -> str
     return f"{caller.role} {method} [{label}] {url[:100]} → {response.status_code}{where}"
 
 
+def _page_text(response) -> str:
+    """The page's HTML; nothing for an error or a file (a streamed CSV export)."""
+    if response.status_code != 200 or response.streaming:
+        return ""
+    return response.content.decode(errors="replace")
+
+
 def _takes_posts(response, url: str) -> bool:
     """A page with a form that posts back to it, a POST-only view, or one that redirects."""
     if response.status_code != 200:
         return True
-    page = response.content.decode(errors="replace")
+    page = _page_text(response)
     for form in POST_FORM.findall(page):
         action = ACTION.search(form)
         if action is None or action.group(1) in {"", url}:
@@ -256,7 +263,7 @@ def _plan(caller: Caller, url: str) -> Plan:
         refused = _refused(first)
         gets = {"NUL": NUL} if refused else HOSTILE
         posts = {"NUL": NUL} if refused else HOSTILE if _takes_posts(first, url) else {}
-    page = first.content.decode(errors="replace") if first.status_code == 200 else ""
+    page = _page_text(first)
     names = sorted((set(PARAMETERS) | set(FIELD_NAME.findall(page))) - {"csrfmiddlewaretoken"})
     links = set() if refused else _link_names(page, url)
     return Plan(gets, posts, not refused, names, links, failures)
