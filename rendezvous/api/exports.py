@@ -4,9 +4,12 @@ from ninja import Query, Router
 
 from rendezvous.api.bookings import BookingFilters, filtered_bookings
 from rendezvous.api.errors import responses
+from rendezvous.api.slots import SlotFilters, filtered_slots
 from rendezvous.bookings.access import bookings_visible_to
 from rendezvous.bookings.exports import booking_header, booking_rows
 from rendezvous.lib.csv_export import csv_response
+from rendezvous.scheduling.access import slots_visible_to
+from rendezvous.scheduling.exports import slot_header, slot_rows
 
 router = Router(tags=["exports"])
 
@@ -30,3 +33,15 @@ def bookings_csv(request, filters: Query[BookingFilters]):
     rows = filtered_bookings(bookings_visible_to(request.user), filters)
     rows = rows.order_by("slot__starts_at", "pk")
     return csv_response("bookings.csv", booking_header(), booking_rows(rows))
+
+
+@router.get(
+    "/slots.csv",
+    response=responses({}, 401),
+    operation_id="exports_slots",
+    openapi_extra={"responses": CSV},
+)
+def slots_csv(request, filters: Query[SlotFilters]):
+    """The times `GET /slots` would list with the same filters, all of them."""
+    rows = filtered_slots(slots_visible_to(request.user), filters).order_by("starts_at", "pk")
+    return csv_response("slots.csv", slot_header(), slot_rows(rows))

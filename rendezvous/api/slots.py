@@ -61,7 +61,7 @@ def slot_body(slot) -> dict:
     }
 
 
-def _filtered(rows, filters: SlotFilters):
+def filtered_slots(rows, filters: SlotFilters):
     exact = {
         "host_id": filters.teacher,
         "event_id": filters.event,
@@ -82,7 +82,7 @@ def _filtered(rows, filters: SlotFilters):
 def list_slots(request, response: HttpResponse, filters: Query[SlotFilters], page: Query[Page]):
     """The times the signed-in person may see, by start: staff their organisation's or their
     own, parents those of their children's teachers in their children's evenings."""
-    rows = _filtered(slots_visible_to(request.user), filters)
+    rows = filtered_slots(slots_visible_to(request.user), filters)
     rows = rows.select_related("host", "subject").order_by("starts_at", "pk")
     return [slot_body(slot) for slot in page_of(request, response, rows, page)]
 

@@ -91,3 +91,17 @@ def test_the_export_reads_a_fixed_number_of_queries(
     for host in [other_teacher] * 1:
         book_for(organisation, host, event, pupil, parent)
     assert queries_for() == few
+
+
+def test_the_api_exports_the_slots_the_list_shows(teacher, other_teacher, organisation, event):
+    mine = SlotFactory(organisation=organisation, host=teacher, event=event, room="+R1")
+    SlotFactory(organisation=organisation, host=other_teacher, event=event)
+    teacher.language = "de"
+    teacher.save(update_fields=["language"])
+
+    rows = table(signed_in(teacher).get("/exports/slots.csv", free="true"))
+
+    assert rows[0][:4] == ["Datum", "Beginn", "Ende", "Lehrkraft"]
+    assert len(rows) == 2
+    start = timezone.localtime(mine.starts_at, organisation.tz)
+    assert rows[1][1] == start.strftime("%H:%M") and rows[1][6] == "'+R1"
