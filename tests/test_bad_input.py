@@ -339,9 +339,11 @@ def test_a_nul_character_in_the_session_cookie_is_refused(client):
 
 @pytest.mark.django_db
 def test_the_api_refuses_a_nul_character_in_json(client):
-    response = client.get("/api/v1/events/?q=%00")
+    response = client.get("/api/v1/slots?teacher=%00")
     assert response.status_code == 400
-    assert response.json()["code"] == "nul_character"
+    body = response.json()
+    assert body["code"] == "nul_character"
+    assert body["details"] == {}  # the API's error schema requires it
 
 
 @pytest.mark.django_db

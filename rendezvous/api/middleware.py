@@ -3,12 +3,12 @@ the refusals Django and ninja answer themselves (an address that does not exist,
 address does not take)."""
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from rendezvous.api.errors import NotFound
 from rendezvous.lib.errors import DomainError
-from rendezvous.lib.middleware import is_api
+from rendezvous.lib.middleware import error_json, is_api
 
 
 class MethodNotAllowed(DomainError):
@@ -30,8 +30,7 @@ class ApiErrorBodyMiddleware:
         if refusal is None or not is_api(request) or _is_json(response):
             return response
         error = refusal()
-        body = {"code": error.code, "message": str(error.message), "details": {}}
-        answer = JsonResponse(body, status=error.status)
+        answer = error_json(error.code, error.message, error.status)
         if response.has_header("Allow"):
             answer["Allow"] = response["Allow"]
         return answer

@@ -23,6 +23,13 @@ def is_api(request) -> bool:
     return request.path.startswith("/api/")
 
 
+def error_json(code: str, message, status: int, details: dict | None = None) -> JsonResponse:
+    """The API's error body, `{"code", "message", "details"}`, for answers made before a
+    view runs."""
+    body = {"code": code, "message": str(message), "details": details or {}}
+    return JsonResponse(body, status=status)
+
+
 def unavailable_response(request, error: BaseException) -> HttpResponse:
     """503 with Retry-After while the database is away."""
     summary = next(iter(str(error).strip().splitlines()), "")
@@ -42,7 +49,7 @@ def busy_response(request, code: str, message, retry_after: int) -> HttpResponse
     messages, in the language the browser asks for."""
     with translation.override(translation.get_language_from_request(request)):
         if is_api(request):
-            response = JsonResponse({"code": code, "message": str(message)}, status=503)
+            response = error_json(code, message, 503)
         else:
             context = {"request": request, "csrf_token": get_token(request), "message": message}
             response = HttpResponse(render_to_string("503.html", context), status=503)
@@ -123,5 +130,5 @@ class RefuseNulCharactersMiddleware:
         with translation.override(translation.get_language_from_request(request)):
             message = gettext("The request contains a NUL character, which no field accepts.")
         if is_api(request):
-            return JsonResponse({"code": "nul_character", "message": message}, status=400)
+            return error_json("nul_character", message, 400)
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")

@@ -237,6 +237,7 @@ def _assert_unavailable(pages: Pages) -> None:
     assert b"<h1>" in office.body and b"Rendezvous" in office.body
     assert api.headers["Content-Type"].startswith("application/json")
     assert api.json()["code"] == "unavailable" and api.json()["message"]
+    assert api.json()["details"] == {}
 
 
 @contextlib.contextmanager

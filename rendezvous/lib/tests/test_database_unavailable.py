@@ -151,6 +151,7 @@ def test_the_api_answers_503_in_json(client, teacher, tmp_path):
     assert response.json() == {
         "code": "unavailable",
         "message": "Rendezvous is unavailable for a moment. Please try again shortly.",
+        "details": {},
     }
 
 
