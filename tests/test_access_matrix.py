@@ -244,6 +244,7 @@ EXPECTED: dict[str, Rule] = {
     "office:class-edit": Rule(path={"pk": "class"}, get=office_row(200), post=office_row(200)),
     "office:class-delete": Rule(path={"pk": "class"}, get=office_row(200), post=office_row(302)),
     "office:pupils": Rule(get=office(200)),
+    "office:pupils-export": Rule(get=office(200)),  # an outsider's own (empty) list
     "office:pupil-create": Rule(get=office(200), post=office(200)),
     "office:roster-import": Rule(get=office(200), post=office(400)),  # no file: 400
     "office:roster-template": Rule(get=office(200)),
@@ -260,6 +261,7 @@ EXPECTED: dict[str, Rule] = {
         path={"pk": "pupil", "parent_pk": "parent"}, get=NOT_POST, post=office_row(302)
     ),
     "office:parents": Rule(get=office(200)),
+    "office:parents-export": Rule(get=office(200)),
     "office:parent-create": Rule(get=office(200), post=office(200)),
     "office:parent-edit": Rule(path={"pk": "parent"}, get=office_row(200), post=office_row(200)),
     "office:parent-delete": Rule(path={"pk": "parent"}, get=office_row(200), post=office_row(302)),

@@ -1,15 +1,20 @@
 """CSV exports of what a list shows, with the list's filters (rendezvous.lib.csv_export)."""
 
-from ninja import Query, Router
+from ninja import Field, Query, Router, Schema
 
+from rendezvous.accounts.access import people_visible_to
+from rendezvous.accounts.models import Role
 from rendezvous.api.bookings import BookingFilters, filtered_bookings
-from rendezvous.api.errors import responses
+from rendezvous.api.errors import Forbidden, responses
 from rendezvous.api.slots import SlotFilters, filtered_slots
 from rendezvous.bookings.access import bookings_visible_to
 from rendezvous.bookings.exports import booking_header, booking_rows
 from rendezvous.lib.csv_export import csv_response
 from rendezvous.scheduling.access import slots_visible_to
 from rendezvous.scheduling.exports import slot_header, slot_rows
+from rendezvous.school.access import pupils_visible_to
+from rendezvous.school.exports import parent_header, parent_rows, pupil_header, pupil_rows
+from rendezvous.school.selectors import matching_people, matching_pupils, parents_of, search_words
 
 router = Router(tags=["exports"])
 
@@ -45,3 +50,42 @@ def slots_csv(request, filters: Query[SlotFilters]):
     """The times `GET /slots` would list with the same filters, all of them."""
     rows = filtered_slots(slots_visible_to(request.user), filters).order_by("starts_at", "pk")
     return csv_response("slots.csv", slot_header(), slot_rows(rows))
+
+
+class PeopleFilters(Schema):
+    school_class: int | None = Field(None, alias="class", description="a class's id")
+    q: str = Field("", max_length=200, description="words each name (or email) must contain")
+
+
+@router.get(
+    "/pupils.csv",
+    response=responses({}, 401),
+    operation_id="exports_pupils",
+    openapi_extra={"responses": CSV},
+)
+def pupils_csv(request, filters: Query[PeopleFilters]):
+    """The pupils the caller may see (a teacher: those of their classes; a parent: their
+    children), of one class and matching the words."""
+    rows = pupils_visible_to(request.user)
+    if filters.school_class is not None:
+        rows = rows.filter(school_class_id=filters.school_class)
+    rows = matching_pupils(rows, search_words(filters.q)).order_by("last_name", "first_name", "pk")
+    return csv_response("pupils.csv", pupil_header(), pupil_rows(rows))
+
+
+@router.get(
+    "/parents.csv",
+    response=responses({}, 401, 403),
+    operation_id="exports_parents",
+    openapi_extra={"responses": CSV},
+)
+def parents_csv(request, filters: Query[PeopleFilters]):
+    """The parents of the organisation (admins only), of one class's pupils and matching the
+    words, with their sign-in codes."""
+    if request.user.role != Role.ADMIN:
+        raise Forbidden()
+    rows = parents_of(people_visible_to(request.user, roles=[Role.PARENT]))
+    if filters.school_class is not None:
+        rows = rows.filter(children__school_class_id=filters.school_class)
+    rows = matching_people(rows, search_words(filters.q)).order_by("last_name", "first_name", "pk")
+    return csv_response("parents.csv", parent_header(), parent_rows(rows))

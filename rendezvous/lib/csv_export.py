@@ -7,11 +7,15 @@ formula: it gets a leading apostrophe, which spreadsheets show as text (OWASP's 
 against CSV injection)."""
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
+from django.utils import formats, timezone, translation
 
 BOM = "\ufeff"
+CHUNK = 2000  # rows read from the database at a time
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -32,6 +36,28 @@ def csv_lines(header: Iterable, rows: Iterable[Iterable]) -> Iterator[str]:
     yield BOM + writer.writerow([neutralised(cell) for cell in header])
     for row in rows:
         yield writer.writerow([neutralised(cell) for cell in row])
+
+
+def streamed_rows(objects: QuerySet, row: Callable[[object], list]) -> Iterator[list]:
+    """`row(obj)` for each object, read from the database in chunks as the file is sent.
+
+    The language and time zone are those in force now, when the response is made: a
+    streamed response is read after the request's middleware has reset both."""
+    zone, language = timezone.get_current_timezone(), translation.get_language()
+    return _rows(objects.iterator(chunk_size=CHUNK), row, zone, language)
+
+
+def _rows(objects: Iterator, row, zone, language: str) -> Iterator[list]:
+    for obj in objects:
+        with translation.override(language), timezone.override(zone):
+            yield row(obj)
+
+
+def time_cells(starts_at: datetime, ends_at: datetime) -> list[str]:
+    """Date, start and end in the current time zone and language."""
+    starts, ends = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    date = formats.date_format(starts, "SHORT_DATE_FORMAT")
+    return [date, starts.strftime("%H:%M"), ends.strftime("%H:%M")]
 
 
 def csv_response(filename: str, header: Iterable, rows: Iterable[Iterable]):

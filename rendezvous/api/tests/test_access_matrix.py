@@ -70,6 +70,13 @@ ROWS = {
     "slots_list": ("get", "/slots", None, _expect()),
     "exports_bookings": ("get", "/exports/bookings.csv", None, _expect()),
     "exports_slots": ("get", "/exports/slots.csv", None, _expect()),
+    "exports_pupils": ("get", "/exports/pupils.csv", None, _expect()),
+    "exports_parents": (
+        "get",
+        "/exports/parents.csv",
+        None,
+        _expect(signed_in=403, admin=200, foreign_admin=200),
+    ),
     "tokens_list": ("get", "/tokens", None, _expect()),
     "tokens_create": ("post", "/tokens", {"name": "script"}, _expect(signed_in=201)),
     # `{token}` is the parent's token: only the parent may revoke it.

@@ -21,6 +21,7 @@ from rendezvous.office.views.structure.parents import (
     parent_delete,
     parent_edit,
     parents,
+    parents_export,
 )
 from rendezvous.office.views.structure.picker import pupil_parent_picker, pupil_picker
 from rendezvous.office.views.structure.pupils import (
@@ -30,6 +31,7 @@ from rendezvous.office.views.structure.pupils import (
     pupil_parent_link,
     pupil_parent_unlink,
     pupils,
+    pupils_export,
 )
 from rendezvous.office.views.structure.roster import roster_import, roster_template
 
@@ -47,6 +49,7 @@ __all__ = [
     "parent_delete",
     "parent_edit",
     "parents",
+    "parents_export",
     "pupil_create",
     "pupil_delete",
     "pupil_edit",
@@ -55,6 +58,7 @@ __all__ = [
     "pupil_parent_unlink",
     "pupil_picker",
     "pupils",
+    "pupils_export",
     "roster_import",
     "roster_template",
 ]

@@ -6,24 +6,30 @@ from django.utils.translation import gettext as _
 
 from rendezvous.accounts.access import get_user_for_user, people_visible_to
 from rendezvous.accounts.models import Role
+from rendezvous.lib.csv_export import csv_response
 from rendezvous.lib.sorting import by_person, person_key, sorted_page
 from rendezvous.lib.views import parse_id, role_required
 from rendezvous.office.views.structure.pages import GET_POST, PER_PAGE, delete_page, form_page
 from rendezvous.office.views.structure.picker import child_picker
 from rendezvous.school import services
 from rendezvous.school.access import pupils_visible_to
+from rendezvous.school.exports import parent_header, parent_rows
 from rendezvous.school.forms import ParentForm
 from rendezvous.school.selectors import matching_people, parents_of, search_words
 
 
+def _filtered_parents(request):
+    """The parents the search selects, and its words."""
+    words = search_words(request.GET.get("q", ""))
+    rows = parents_of(people_visible_to(request.user, roles=[Role.PARENT]))
+    return matching_people(rows, words), words
+
+
 @role_required(Role.ADMIN)
 def parents(request):
-    words = search_words(request.GET.get("q", ""))
-    rows = parents_of(people_visible_to(request.user, roles=[Role.PARENT])).prefetch_related(
-        "children__school_class"
-    )
+    rows, words = _filtered_parents(request)
     page = sorted_page(
-        matching_people(rows, words),
+        rows.prefetch_related("children__school_class"),
         fields=("last_name", "first_name"),
         key=person_key,
         number=request.GET.get("page"),
@@ -32,6 +38,14 @@ def parents(request):
     for parent in page.object_list:
         parent.child_list = sorted(parent.children.all(), key=by_person)
     return render(request, "office/parent_list.html", {"page": page, "q": " ".join(words)})
+
+
+@role_required(Role.ADMIN)
+def parents_export(request):
+    """The parents the search selects, as a CSV file for a spreadsheet."""
+    rows, _words = _filtered_parents(request)
+    rows = rows.order_by("last_name", "first_name", "pk")
+    return csv_response("parents.csv", parent_header(), parent_rows(rows))
 
 
 def _chosen_child(request):

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from rendezvous.accounts.access import get_user_for_user
 from rendezvous.accounts.models import Role
+from rendezvous.lib.csv_export import csv_response
 from rendezvous.lib.errors import DomainError
 from rendezvous.lib.sorting import person_key, sorted_page
 from rendezvous.lib.views import report_error, role_required
@@ -15,6 +16,7 @@ from rendezvous.office.views.structure.pages import GET_POST, PER_PAGE, delete_p
 from rendezvous.office.views.structure.picker import parents_to_link
 from rendezvous.school import services
 from rendezvous.school.access import get_pupil_for_user, pupils_visible_to
+from rendezvous.school.exports import pupil_header, pupil_rows
 from rendezvous.school.forms import LinkParentForm, PupilFilterForm, PupilForm
 from rendezvous.school.selectors import matching_pupils, search_words, sorted_people
 
@@ -41,6 +43,14 @@ def pupils(request):
     for pupil in page.object_list:
         pupil.parent_list = sorted_people(pupil.parents.all())
     return render(request, "office/pupil_list.html", {"form": form, "page": page})
+
+
+@role_required(Role.ADMIN)
+def pupils_export(request):
+    """The pupils the filters select, as a CSV file for a spreadsheet."""
+    form = PupilFilterForm(request.GET, organisation=request.user.organisation)
+    rows = _filtered_pupils(request.user, form).order_by("last_name", "first_name", "pk")
+    return csv_response("pupils.csv", pupil_header(), pupil_rows(rows))
 
 
 def _form(organisation):
