@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from rendezvous.accounts import views as account_views
 from rendezvous.api.api import api
+from rendezvous.calendars import views as calendar_views
 from rendezvous.lib.health import healthz
 from rendezvous.organisations import views as organisation_views
 
@@ -35,6 +36,13 @@ urlpatterns = [
         account_views.email_confirm,
         name="account_email_confirm",
     ),
+    path("accounts/tokens/", account_views.access_tokens, name="access-tokens"),
+    path(
+        "accounts/tokens/<int:token_id>/revoke/",
+        account_views.access_token_revoke,
+        name="access-token-revoke",
+    ),
+    path("accounts/calendar/", calendar_views.calendar_feed_page, name="calendar-feed-page"),
     path("accounts/", include("allauth.urls")),
     path("", include("rendezvous.bookings.urls")),  # parent/… and teacher/…
     path("teacher/", include("rendezvous.scheduling.urls")),

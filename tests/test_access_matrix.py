@@ -28,7 +28,9 @@ from django.urls import reverse
 
 from rendezvous.accounts.models import User
 from rendezvous.accounts.services import EMAIL_CHANGE_SALT
+from rendezvous.accounts.tokens import create_token
 from rendezvous.bookings.services import book_slot
+from rendezvous.calendars.feeds import renew_feed
 from rendezvous.notifications.tests.factories import FailedEmailFactory
 from rendezvous.scheduling.tests.factories import SlotFactory
 from tests.urls import named_url_patterns
@@ -137,6 +139,16 @@ EXPECTED: dict[str, Rule] = {
         get=signed_in(200, parent=404, other_parent=404),
         post=signed_in(200, parent=404, other_parent=404),
     ),
+    # Each person's own API tokens and calendar feed; another's token is 404.
+    "access-tokens": Rule(
+        get=signed_in(200), post=signed_in(200), data={"name": "script", "scope": "read"}
+    ),
+    "access-token-revoke": Rule(
+        path={"token_id": "parents_token"}, get=signed_in(405), post=signed_in(404, parent=302)
+    ),
+    "calendar-feed-page": Rule(get=signed_in(200), post=signed_in(302), data={"action": "renew"}),
+    # The feed's secret address is the permission: it works without a session.
+    "bookings:calendar-feed": Rule(path={"key": "parents_feed_key"}, get=everyone(200)),
     # The link in the email is the permission: whoever holds it may confirm (its token is
     # signed and names the account and both addresses).
     "account_email_confirm": Rule(
@@ -429,6 +441,8 @@ def world(
         ),
         "teacher_uidb36": user_pk_to_url_str(teacher),
         "password_key": default_token_generator.make_token(teacher),
+        "parents_token": create_token(user=parent, name="the parent's")[0],
+        "parents_feed_key": renew_feed(user=parent).key,
     }
     cache.clear()  # rate limits counted by earlier tests
     yield objects, callers

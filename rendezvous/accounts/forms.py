@@ -1,12 +1,14 @@
 import re
+from datetime import datetime, time, timedelta
 
 from allauth.account import forms as allauth_forms
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rendezvous.accounts.models import STAFF_ROLES, Role
+from rendezvous.accounts.models import STAFF_ROLES, Role, TokenScope
 
 LOGIN_CODE = re.compile(r"^\d{5}$")
 
@@ -116,3 +118,40 @@ class SetPasswordForm(_OurPasswordWords, allauth_forms.SetPasswordForm):
 
 class ResetPasswordKeyForm(_OurPasswordWords, allauth_forms.ResetPasswordKeyForm):
     pass
+
+
+class AccessTokenForm(forms.Form):
+    """A new personal access token: its name, what it may do and, if it should, the last day
+    it works (in the organisation's time zone)."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, such as “timetable sync”."),
+    )
+    scope = forms.ChoiceField(
+        label=_("Access"),
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        widget=forms.RadioSelect,
+    )
+    expires_on = forms.DateField(
+        label=_("Last day it works"),
+        required=False,
+        help_text=_("Leave empty for a token that works until you revoke it."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_expires_on(self):
+        day = self.cleaned_data["expires_on"]
+        if day is not None and day < timezone.localdate():
+            raise forms.ValidationError(_("The last day cannot lie in the past."))
+        return day
+
+    def expires_at(self):
+        """The end of the last day, or None."""
+        day = self.cleaned_data["expires_on"]
+        if day is None:
+            return None
+        midnight = datetime.combine(day + timedelta(days=1), time())
+        return timezone.make_aware(midnight)

@@ -9,11 +9,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rendezvous.accounts import services
-from rendezvous.accounts.forms import EmailChangeForm
+from rendezvous.accounts.forms import AccessTokenForm, EmailChangeForm
 from rendezvous.accounts.models import Role
+from rendezvous.accounts.tokens import create_token, get_token_for_user, revoke_token, tokens_of
 from rendezvous.lib.errors import DomainError
 from rendezvous.lib.views import safe_next
 
@@ -106,3 +108,31 @@ def email_confirm(request, token: str):
         return redirect("home")
     context = {"person": user, "new_email": new_email}
     return render(request, "accounts/email_change_confirm.html", context)
+
+
+@never_cache  # the page may show a new token, which no cache may keep
+@login_required
+@require_http_methods(["GET", "POST"])
+def access_tokens(request):
+    """The person's tokens for the API: made here and shown once, listed, revoked."""
+    form = AccessTokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        _access, new_token = create_token(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            scope=form.cleaned_data["scope"],
+            expires_at=form.expires_at(),
+        )
+        form = AccessTokenForm()
+    context = {"form": form, "tokens": tokens_of(request.user), "new_token": new_token}
+    return render(request, "accounts/access_tokens.html", context)
+
+
+@login_required
+@require_POST
+def access_token_revoke(request, token_id: int):
+    access = get_token_for_user(request.user, token_id)
+    revoke_token(access=access)
+    messages.success(request, _("The token “%(name)s” no longer works.") % {"name": access.name})
+    return redirect("access-tokens")

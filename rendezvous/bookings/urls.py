@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rendezvous.bookings.views import calendar, decisions, parent, slots, teacher_home
+from rendezvous.bookings.views import calendar, decisions, feed, parent, slots, teacher_home
 
 app_name = "bookings"
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
         parent.ics,
         name="parent-booking-ics",
     ),
+    path("calendar/<str:key>.ics", feed.calendar_feed, name="calendar-feed"),
     path("teacher/", calendar.teacher_calendar, name="teacher-calendar"),
     path("teacher/slots/<int:pk>/edit/", slots.slot_edit, name="slot-edit"),
     path("teacher/slots/<int:pk>/delete/", slots.slot_delete, name="slot-delete"),

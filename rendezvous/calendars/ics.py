@@ -4,13 +4,14 @@ This module knows calendars, not appointments: callers describe what to send in 
 """
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 
 
 class EntryStatus(StrEnum):
@@ -38,6 +39,7 @@ class Invitation:
     location: str = ""
     organizer: Person | None = None
     attendee: Person | None = None
+    free: bool = False  # a time still open: shown, but it does not make the person busy
 
 
 def _site_host() -> str:
@@ -76,6 +78,8 @@ def _entry(invitation: Invitation, *, with_attendee: bool) -> Event:
     if invitation.location:
         entry.add("location", invitation.location)
     entry.add("status", str(invitation.status))
+    if invitation.free:
+        entry.add("transp", "TRANSPARENT")
     if invitation.organizer and invitation.organizer.email:
         entry.add("organizer", _address(invitation.organizer))
     if with_attendee and invitation.attendee and invitation.attendee.email:
@@ -87,6 +91,31 @@ def _entry(invitation: Invitation, *, with_attendee: bool) -> Event:
     return entry
 
 
+FEED_REFRESH = timedelta(hours=1)
+
+
+def _calendar(method: str) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", "-//Rendezvous//EN")
+    cal.add("version", "2.0")
+    cal.add("method", method)
+    return cal
+
+
+def feed_ics(name: str, entries: Iterable[Invitation], *, time_zone: str) -> str:
+    """A calendar to subscribe to: every entry published (no attendees), named for the
+    calendar app's list, and refreshed about hourly."""
+    cal = _calendar("PUBLISH")
+    cal.add("name", name)  # RFC 7986
+    cal.add("x-wr-calname", name)  # what Apple, Google and Outlook read
+    cal.add("x-wr-timezone", time_zone)
+    cal.add("refresh-interval", FEED_REFRESH, parameters={"value": "DURATION"})
+    cal.add("x-published-ttl", vDuration(FEED_REFRESH))
+    for entry in entries:
+        cal.add_component(_entry(entry, with_attendee=False))
+    return cal.to_ical().decode()
+
+
 def invitation_ics(invitation: Invitation, *, publish: bool = False) -> str:
     """The .ics text. Mailed, it is an invitation (METHOD:REQUEST), or METHOD:CANCEL for a
     cancelled entry, so that it disappears from the calendar it was added to.
@@ -95,13 +124,10 @@ def invitation_ics(invitation: Invitation, *, publish: bool = False) -> str:
     calendars simply add (or update, by UID) instead of asking for a reply to an invitation.
     A published entry names no attendee, as iTIP (RFC 5546) requires.
     """
-    cal = Calendar()
-    cal.add("prodid", "-//Rendezvous//EN")
-    cal.add("version", "2.0")
     if publish:
         method = "PUBLISH"
     else:
         method = "CANCEL" if invitation.status == EntryStatus.CANCELLED else "REQUEST"
-    cal.add("method", method)
+    cal = _calendar(method)
     cal.add_component(_entry(invitation, with_attendee=not publish))
     return cal.to_ical().decode()

@@ -23,3 +23,21 @@ document.addEventListener("click", (event) => {
     menu.open = false;
   }
 });
+
+// Buttons marked data-copy="<input id>" copy that field's text and say so for a moment.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button) {
+    return;
+  }
+  const field = document.getElementById(button.dataset.copy);
+  field.select();
+  try {
+    await navigator.clipboard.writeText(field.value);
+  } catch {
+    return; // no clipboard (an http page): the text stays selected for copying by hand
+  }
+  const label = button.textContent;
+  button.textContent = button.dataset.copied;
+  setTimeout(() => { button.textContent = label; }, 2000);
+});

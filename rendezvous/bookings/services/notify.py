@@ -47,11 +47,11 @@ def booking_uid(booking: Booking) -> str:
     return booking.ical_uid or calendar_uid("booking", booking.pk)
 
 
-def booking_calendar(booking: Booking, *, download: bool = False) -> str:
-    """The booking's calendar entry (.ics), in the active language: an invitation for a mail,
-    or with `download=True` a published entry for the file a person saves."""
+def booking_invitation(booking: Booking) -> Invitation:
+    """The booking's calendar entry, in the active language, as the booker's calendar shows
+    it."""
     slot = booking.slot
-    invitation = Invitation(
+    return Invitation(
         uid=booking_uid(booking),
         sequence=booking.sequence,
         stamp=booking.updated_at or timezone.now(),
@@ -63,7 +63,12 @@ def booking_calendar(booking: Booking, *, download: bool = False) -> str:
         organizer=Person(email=slot.host.email, name=slot.host.full_name),
         attendee=Person(email=booking.contact_email, name=booking.booker_name),
     )
-    return invitation_ics(invitation, publish=download)
+
+
+def booking_calendar(booking: Booking, *, download: bool = False) -> str:
+    """The booking's calendar entry (.ics), in the active language: an invitation for a mail,
+    or with `download=True` a published entry for the file a person saves."""
+    return invitation_ics(booking_invitation(booking), publish=download)
 
 
 def appointments_url(recipient: User | None) -> str:
