@@ -3,12 +3,14 @@
 from ninja import NinjaAPI
 
 from rendezvous.api import auth, bookings, errors, exports, slots, tokens
+from rendezvous.api.docs import ApiDocs
 
 api = NinjaAPI(
     title="Rendezvous API",
     version="1",
     urls_namespace="api-1",
     auth=[auth.session_auth, auth.token_auth],
+    docs=ApiDocs(),
     description=(
         "Sign in with POST /auth/login; the session cookie then authenticates every call, "
         "and writes send the session's CSRF token (from /auth/me) in X-CSRFToken. Scripts "

@@ -137,6 +137,23 @@ def visit_path(path, *, status):
     return go
 
 
+def feed_started(page, base, school, tmp_path):
+    """The calendar subscription page with the person's feed address shown."""
+    page.goto(base + reverse("calendar-feed-page"))
+    start = page.locator("main button[value=renew]:not(.secondary)")
+    if start.count():
+        start.click()
+    expect(page.locator("#feed-url")).to_be_visible()
+
+
+def token_made(page, base, school, tmp_path):
+    """The tokens page just after making one, which it shows this once."""
+    page.goto(base + reverse("access-tokens"))
+    page.fill("#id_name", "Stundenplan")
+    page.locator("main form.form button[type=submit]").click()
+    expect(page.locator("#token-value")).to_be_visible()
+
+
 def booking_page_with_offers_open(page, base, school, tmp_path):
     page.goto(base + reverse("bookings:parent-home"))
     for summary in page.locator("main summary").all():
@@ -224,6 +241,7 @@ PAGES = {
         ("booking page, a teacher's times open", booking_page_with_offers_open),
         ("my appointments", visit("bookings:parent-appointments")),
         ("family plan", visit("bookings:parent-plan")),
+        ("calendar subscription", feed_started),
         ("move page", visit("bookings:parent-booking-move", lambda s: s.booking.pk)),
         ("cancel page", visit("bookings:parent-booking-cancel", lambda s: s.booking.pk)),
         PASSWORD_CHANGE,
@@ -243,6 +261,8 @@ PAGES = {
         ("bulk slot preview", bulk_preview("18:00", "18:30")),
         ("bulk slot preview with clashes", bulk_preview("16:00", "16:30")),
         ("account", visit("account_email")),
+        ("calendar subscription", feed_started),
+        ("API tokens, one just made", token_made),
         PASSWORD_CHANGE,
         ("not allowed", visit("office:dashboard", status=403)),
     ],

@@ -174,3 +174,26 @@ def test_the_django_admin_works_within_the_policy(live_server, new_page, school)
     page.locator("#action-toggle").check()
     expect(page.locator("input.action-select")).to_be_checked()
     assert not violations, "\n".join(violations)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_api_reference_draws_its_operations_within_the_policy(live_server, new_page, school):
+    page = new_page(locale="en-GB", **DESKTOP)
+    violations = watched(page)
+    sign_in(
+        page,
+        live_server.url + reverse("account_login"),
+        login=LOGINS["class_teacher"],
+        password=PASSWORD,
+        language="en",
+    )
+
+    page.goto(live_server.url + reverse("api-1:openapi-view"))
+
+    expect(page.locator(".site-header")).to_be_visible()  # inside the site's page
+    expect(page.locator(".opblock-tag", has_text="bookings")).to_be_visible()
+    page.locator(".opblock-tag", has_text="auth").click()
+    expect(page.locator(".opblock-summary-path", has_text="/api/v1/auth/me")).to_be_visible()
+    settle(page)
+    assert violations == []
