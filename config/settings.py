@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "rendezvous.school",
     "rendezvous.scheduling",
     "rendezvous.bookings",
+    "rendezvous.reports",
     "rendezvous.api",
     "rendezvous.office",
     "rendezvous.demo",

@@ -312,6 +312,8 @@ EXPECTED: dict[str, Rule] = {
     "office:appointments": Rule(get=office(200)),
     # The other organisation has no event, so nothing to export.
     "office:appointments-export": Rule(get={**office(200), "outsider": 404}),
+    "office:reports": Rule(get=office(200)),  # an outsider sees their own (empty) figures
+    "office:event-remind": Rule(path={"pk": "event"}, get=NOT_POST, post=office_row(302)),
     "office:appointment-cancel": Rule(
         path={"booking_id": "booking"}, get=office_row(200), post=office_row(302)
     ),

@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from rendezvous.api import auth, bookings, errors, exports, slots, tokens
+from rendezvous.api import auth, bookings, errors, exports, reports, slots, tokens
 from rendezvous.api.docs import ApiDocs
 
 api = NinjaAPI(
@@ -25,3 +25,4 @@ api.add_router("/bookings", bookings.router)
 api.add_router("/slots", slots.router)
 api.add_router("/tokens", tokens.router)
 api.add_router("/exports", exports.router)
+api.add_router("/reports", reports.router)

@@ -110,3 +110,28 @@ class AppointmentFilterForm(forms.Form):
         self.fields["event"].empty_label = None
         self.fields["teacher"].queryset = people_visible_to(user, roles=STAFF_ROLES)
         self.fields["school_class"].queryset = classes_visible_to(user)
+
+
+class ReportFilterForm(forms.Form):
+    """An event, or a period of days, or both; all empty means all slots."""
+
+    event = forms.ModelChoiceField(
+        queryset=None, label=_("Event"), required=False, empty_label=_("All events")
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, events, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].queryset = events
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The last day cannot lie before the first day."))
+        return data

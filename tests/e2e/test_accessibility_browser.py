@@ -289,6 +289,8 @@ PAGES = {
         ("appointment move", visit("office:appointment-move", lambda s: s.booking.pk)),
         ("appointment cancel", visit("office:appointment-cancel", lambda s: s.booking.pk)),
         ("emails", visit("office:emails")),
+        ("reports", visit("office:reports")),
+        ("API tokens", visit("access-tokens")),
         ("settings", visit("office:settings")),
         ("email", visit("office:email-detail", first_email)),
         ("account", visit("account_email")),

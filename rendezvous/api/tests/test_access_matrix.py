@@ -29,6 +29,11 @@ def _expect(anonymous=401, **by_role):
     return {role: by_role.get(role, signed) for role in ROLES} | {"anonymous": anonymous}
 
 
+def _admin_only(**by_role):
+    """Admins only: the other signed-in roles get 403 unless named."""
+    return _expect(signed_in=403, admin=200, foreign_admin=200) | by_role
+
+
 # operation id: (method, path, body, expected status by role). `{booking}` is the parent's
 # child's booking with `teacher`; `{slot}` a free time of `teacher` in the child's event.
 ROWS = {
@@ -76,6 +81,21 @@ ROWS = {
         "/exports/parents.csv",
         None,
         _expect(signed_in=403, admin=200, foreign_admin=200),
+    ),
+    "reports_teacher_load": ("get", "/reports/teacher-load", None, _admin_only()),
+    "reports_subject_load": ("get", "/reports/subject-load", None, _admin_only()),
+    # `{event}` is the parent's child's event; another organisation's admin gets 404.
+    "reports_event_summary": (
+        "get",
+        "/reports/events/{event}/summary",
+        None,
+        _admin_only(foreign_admin=404),
+    ),
+    "reports_event_remind": (
+        "post",
+        "/reports/events/{event}/remind",
+        None,
+        _admin_only(foreign_admin=404),
     ),
     "tokens_list": ("get", "/tokens", None, _expect()),
     "tokens_create": ("post", "/tokens", {"name": "script"}, _expect(signed_in=201)),
@@ -148,6 +168,7 @@ def test_each_role_gets_what_the_rules_allow(
         "pupil": pupil.pk,
         "role": role,
         "token": token.pk,
+        "event": event.pk,
     }
     method, path, body, expected = ROWS[operation]
     client = ApiClient() if role == "anonymous" else signed_in(people[role])

@@ -23,4 +23,4 @@ def test_the_reference_is_a_page_of_the_site_with_local_scripts_only(client, tea
 
 def test_signed_out_the_reference_is_shown_without_the_tokens_link(client):
     html = client.get(reverse("api-1:openapi-view")).content.decode()
-    assert "swagger-settings" in html and reverse("access-tokens") not in html
+    assert "data-settings=" in html and reverse("access-tokens") not in html

@@ -7,6 +7,7 @@ from rendezvous.office.urls import (
     emails,
     events,
     people,
+    reports,
     settings,
     structure,
 )
@@ -20,5 +21,6 @@ urlpatterns = (
     + calendar.urlpatterns
     + appointments.urlpatterns
     + emails.urlpatterns
+    + reports.urlpatterns
     + settings.urlpatterns
 )

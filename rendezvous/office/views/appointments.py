@@ -26,7 +26,7 @@ from rendezvous.scheduling.models import Phase
 PAGE_SIZE = 50
 
 
-def _default_event(events):
+def default_event(events):
     return events.filter(phase=Phase.OPEN).order_by("-starts_on", "-pk").first() or events.first()
 
 
@@ -40,7 +40,7 @@ def _filtered(request):
     events = events_visible_to(request.user).order_by("-starts_on", "-pk")
     data = request.GET.copy()
     if not data.get("event"):
-        default = _default_event(events)
+        default = default_event(events)
         data["event"] = default.pk if default else ""
     form = AppointmentFilterForm(data, user=request.user, events=events)
     if not form.is_valid() or form.cleaned_data["event"] is None:
