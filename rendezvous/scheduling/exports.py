@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from rendezvous.lib.csv_export import streamed_rows, time_cells
 from rendezvous.scheduling.models import Slot
@@ -16,7 +17,7 @@ def slot_header() -> list[str]:
         _("Start"),
         _("End"),
         _("Teacher"),
-        _("Subject"),
+        pgettext("school subject", "Subject"),
         _("Mode"),
         _("Room"),
         _("Places"),

@@ -101,7 +101,7 @@ def test_the_api_exports_the_slots_the_list_shows(teacher, other_teacher, organi
 
     rows = table(signed_in(teacher).get("/exports/slots.csv", free="true"))
 
-    assert rows[0][:4] == ["Datum", "Beginn", "Ende", "Lehrkraft"]
+    assert rows[0][:5] == ["Datum", "Beginn", "Ende", "Lehrkraft", "Fach"]  # not "Betreff"
     assert len(rows) == 2
     start = timezone.localtime(mine.starts_at, organisation.tz)
     assert rows[1][1] == start.strftime("%H:%M") and rows[1][6] == "'+R1"
