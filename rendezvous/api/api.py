@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from rendezvous.api import auth, bookings, errors, exports, reports, slots, tokens
+from rendezvous.api import auth, bookings, emails, errors, exports, reports, slots, tokens
 from rendezvous.api.docs import ApiDocs
 
 api = NinjaAPI(
@@ -26,3 +26,4 @@ api.add_router("/slots", slots.router)
 api.add_router("/tokens", tokens.router)
 api.add_router("/exports", exports.router)
 api.add_router("/reports", reports.router)
+api.add_router("/emails", emails.router)

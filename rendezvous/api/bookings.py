@@ -2,13 +2,15 @@
 service and access functions as the booking page)."""
 
 from datetime import date, datetime
+from typing import Literal
 
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Header, Query, Router, Schema, Status
 
-from rendezvous.accounts.models import Role
-from rendezvous.api.errors import Forbidden, responses
-from rendezvous.api.lists import Page, page_of, within_days
+from rendezvous.accounts.models import STAFF_ROLES, Role
+from rendezvous.api.errors import Forbidden, InvalidInput, responses
+from rendezvous.api.lists import Page, page_of
 from rendezvous.bookings.access import (
     bookings_visible_to,
     get_booking_for_user,
@@ -17,9 +19,13 @@ from rendezvous.bookings.access import (
     get_slot_for_parent,
 )
 from rendezvous.bookings.models import BookingStatus
-from rendezvous.bookings.services import book_slot, cancel_booking, move_booking
+from rendezvous.bookings.services import book_slot, cancel_booking, decide_booking, move_booking
+from rendezvous.bookings.services.booking import MESSAGE_MAX_LENGTH
+from rendezvous.lib.dates import on_days
 
 router = Router(tags=["bookings"])
+
+NO_NOTE = _("A confirmation carries no message; send one with a rejection or a cancellation.")
 
 
 class PersonRef(Schema):
@@ -81,7 +87,7 @@ def filtered_bookings(rows, filters: BookingFilters):
     rows = rows.filter(**{field: value for field, value in exact.items() if value is not None})
     if filters.status:
         rows = rows.filter(status=filters.status)
-    return within_days(rows, "slot__starts_at", filters.date_from, filters.date_to)
+    return on_days(rows, "slot__starts_at", filters.date_from, filters.date_to)
 
 
 @router.get("", response=responses({200: list[BookingOut]}, 401), operation_id="bookings_list")
@@ -160,4 +166,35 @@ def move(request, booking_id: int, target: MoveIn):
         raise Forbidden()
     to_slot = get_move_target(request.user, booking, target.slot)
     move_booking(booking=booking, to_slot=to_slot, actor=request.user)
+    return booking_body(get_booking_for_user(request.user, booking_id))
+
+
+class DecisionIn(Schema):
+    status: Literal["confirmed", "rejected", "cancelled"]
+    message: str = Field(
+        "",
+        max_length=MESSAGE_MAX_LENGTH,
+        description="to the booker, quoted in their mail; not with `confirmed`",
+    )
+
+
+@router.patch(
+    "/{int:booking_id}",
+    response=responses({200: BookingOut}, 401, 403, 404, 409),
+    operation_id="bookings_decide",
+)
+def decide(request, booking_id: int, decision: DecisionIn):
+    """The teacher (their own requests) or the office: confirm or reject a pending booking,
+    or cancel an active one, with an optional message to the booker."""
+    if request.user.role not in STAFF_ROLES:
+        raise Forbidden()
+    booking = get_booking_for_user(request.user, booking_id, write=True)
+    message = decision.message.strip()
+    if decision.status == "cancelled":
+        cancel_booking(booking=booking, actor=request.user, message=message)
+    elif decision.status == "confirmed" and message:
+        raise InvalidInput(details={"fields": [{"field": "message", "message": str(NO_NOTE)}]})
+    else:
+        confirm = decision.status == "confirmed"
+        decide_booking(booking=booking, confirm=confirm, message=message, actor=request.user)
     return booking_body(get_booking_for_user(request.user, booking_id))

@@ -1,11 +1,8 @@
 """Lists: `limit` and `offset`, the total in X-Total-Count and the neighbouring pages in an
 RFC 8288 Link header."""
 
-from datetime import date, datetime, time, timedelta
-
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import Schema
 from pydantic import Field
 
@@ -34,15 +31,3 @@ def _link(request: HttpRequest, limit: int, offset: int, rel: str) -> str:
     query = request.GET.copy()
     query["limit"], query["offset"] = str(limit), str(offset)
     return f'<{request.build_absolute_uri(request.path)}?{query.urlencode()}>; rel="{rel}"'
-
-
-def within_days(rows: QuerySet, field: str, first: date | None, last: date | None) -> QuerySet:
-    """Rows whose `field` (a datetime) falls on the days from `first` to `last`, both included,
-    in the organisation's time zone (the request's current one); either may be left open."""
-    zone = timezone.get_current_timezone()
-    if first:
-        rows = rows.filter(**{f"{field}__gte": datetime.combine(first, time.min, zone)})
-    if last:
-        after = datetime.combine(last + timedelta(days=1), time.min, zone)
-        rows = rows.filter(**{f"{field}__lt": after})
-    return rows

@@ -8,7 +8,8 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from rendezvous.api.errors import responses
-from rendezvous.api.lists import Page, page_of, within_days
+from rendezvous.api.lists import Page, page_of
+from rendezvous.lib.dates import on_days
 from rendezvous.scheduling.access import get_slot_for_user, slots_visible_to
 from rendezvous.scheduling.models import Mode, SlotStatus
 
@@ -75,7 +76,7 @@ def filtered_slots(rows, filters: SlotFilters):
         rows = rows.filter(
             status=SlotStatus.OPEN, seats_taken__lt=F("capacity"), starts_at__gt=now
         )
-    return within_days(rows, "starts_at", filters.date_from, filters.date_to)
+    return on_days(rows, "starts_at", filters.date_from, filters.date_to)
 
 
 @router.get("", response=responses({200: list[SlotOut]}, 401), operation_id="slots_list")

@@ -1,7 +1,8 @@
 """Dates as people write them in each language."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
+from django.db.models import QuerySet
 from django.utils import formats, timezone, translation
 
 # Languages that write the names of weekdays in lower case unless they start a sentence
@@ -22,3 +23,15 @@ def weekday_date(value: date | datetime, *, in_sentence: bool = False) -> str:
     if in_sentence and language in LOWER_CASE_WEEKDAYS:
         weekday = weekday[:1].lower() + weekday[1:]
     return f"{weekday}, {formats.date_format(value, 'DATE_FORMAT')}"
+
+
+def on_days(rows: QuerySet, field: str, first: date | None, last: date | None) -> QuerySet:
+    """Rows whose `field` (a datetime) falls on the days from `first` to `last`, both included,
+    in the organisation's time zone (the request's current one); either may be left open."""
+    zone = timezone.get_current_timezone()
+    if first:
+        rows = rows.filter(**{f"{field}__gte": datetime.combine(first, time.min, zone)})
+    if last:
+        after = datetime.combine(last + timedelta(days=1), time.min, zone)
+        rows = rows.filter(**{f"{field}__lt": after})
+    return rows

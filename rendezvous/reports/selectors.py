@@ -2,14 +2,14 @@
 an event's summary of families and teachers. Each a fixed number of queries."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rendezvous.accounts.models import STAFF_ROLES, Role, User
 from rendezvous.bookings.models import ACTIVE_STATUSES, Booking
+from rendezvous.lib.dates import on_days
 from rendezvous.lib.sorting import by_person, person_key, text_key
 from rendezvous.scheduling.models import Event, Slot, SlotStatus
 
@@ -52,15 +52,7 @@ def slots_in(
     )
     if event is not None:
         slots = slots.filter(event=event)
-    if date_from is not None:
-        slots = slots.filter(starts_at__gte=_midnight(date_from))
-    if date_to is not None:
-        slots = slots.filter(starts_at__lt=_midnight(date_to + timedelta(days=1)))
-    return slots
-
-
-def _midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time()))
+    return on_days(slots, "starts_at", date_from, date_to)
 
 
 def _figures(slots: QuerySet[Slot], *keys: str) -> QuerySet:

@@ -9,6 +9,7 @@ from rendezvous.accounts.tokens import create_token
 from rendezvous.api.api import api
 from rendezvous.api.tests.api_client import ApiClient, signed_in
 from rendezvous.bookings.models import Booking
+from rendezvous.notifications.tests.factories import FailedEmailFactory
 from rendezvous.organisations.tests.factories import OrganisationFactory
 
 ROLES = [
@@ -72,6 +73,19 @@ ROWS = {
             teacher=403, other_parent=404, other_teacher=404, foreign_admin=404, foreign_parent=404
         ),
     ),
+    # `{booking}` was booked by the parent for no child, with `teacher`: pending.
+    "bookings_decide": (
+        "patch",
+        "/bookings/{booking}",
+        {"status": "confirmed"},
+        _expect(
+            parent=403,
+            other_parent=403,
+            foreign_parent=403,
+            other_teacher=404,
+            foreign_admin=404,
+        ),
+    ),
     "slots_list": ("get", "/slots", None, _expect()),
     "exports_bookings": ("get", "/exports/bookings.csv", None, _expect()),
     "exports_slots": ("get", "/exports/slots.csv", None, _expect()),
@@ -97,6 +111,10 @@ ROWS = {
         None,
         _admin_only(foreign_admin=404),
     ),
+    # `{email}` is a failed mail of the organisation.
+    "emails_list": ("get", "/emails", None, _admin_only()),
+    "emails_get": ("get", "/emails/{email}", None, _admin_only(foreign_admin=404)),
+    "emails_resend": ("post", "/emails/{email}/resend", None, _admin_only(foreign_admin=404)),
     "tokens_list": ("get", "/tokens", None, _expect()),
     "tokens_create": ("post", "/tokens", {"name": "script"}, _expect(signed_in=201)),
     # `{token}` is the parent's token: only the parent may revoke it.
@@ -169,6 +187,7 @@ def test_each_role_gets_what_the_rules_allow(
         "role": role,
         "token": token.pk,
         "event": event.pk,
+        "email": FailedEmailFactory(organisation=organisation).pk,
     }
     method, path, body, expected = ROWS[operation]
     client = ApiClient() if role == "anonymous" else signed_in(people[role])

@@ -183,3 +183,57 @@ def test_a_parent_moves_to_another_time_of_the_same_teacher(
     assert moved.status_code == 200 and moved.json()["slot"]["id"] == later.pk
     refused = client.post(f"/bookings/{booking_id}/move", {"slot": elsewhere.pk})
     assert error_of(refused) == (404, "not_found")
+
+
+@pytest.fixture
+def request_for_teacher(parent, pupil, slot):
+    """A pending booking with the teacher, made through the API."""
+    response = book(signed_in(parent), slot, pupil)
+    return Booking.objects.get(pk=response.json()["id"])
+
+
+def test_the_teacher_confirms_a_request_and_the_booker_is_told(teacher, request_for_teacher):
+    from rendezvous.notifications.models import OutgoingEmail
+
+    booking = request_for_teacher
+    response = signed_in(teacher).patch(f"/bookings/{booking.pk}", {"status": "confirmed"})
+
+    assert response.status_code == 200 and response.json()["status"] == "confirmed"
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+    assert OutgoingEmail.objects.filter(template="booking_confirmed").count() == 1
+
+
+def test_a_rejection_frees_the_place_and_quotes_the_message(teacher, request_for_teacher, slot):
+    from rendezvous.notifications.models import OutgoingEmail
+
+    booking = request_for_teacher
+    response = signed_in(teacher).patch(
+        f"/bookings/{booking.pk}", {"status": "rejected", "message": "Ich bin krank."}
+    )
+
+    assert response.json()["status"] == "rejected"
+    slot.refresh_from_db()
+    assert slot.seats_taken == 0
+    assert "Ich bin krank." in OutgoingEmail.objects.get(template="booking_rejected").body_text
+
+
+def test_a_decision_is_refused_as_the_rules_say(
+    admin, teacher, other_teacher, parent, request_for_teacher
+):
+    path = f"/bookings/{request_for_teacher.pk}"
+    assert error_of(signed_in(parent).patch(path, {"status": "confirmed"})) == (403, "forbidden")
+    assert signed_in(other_teacher).patch(path, {"status": "confirmed"}).status_code in (403, 404)
+    with_note = signed_in(teacher).patch(path, {"status": "confirmed", "message": "Gern"})
+    assert error_of(with_note) == (422, "validation_error")
+    assert signed_in(teacher).patch(path, {"status": "completed"}).status_code == 422
+    assert (
+        signed_in(admin)
+        .patch(path, {"status": "cancelled", "message": "Raum fehlt"})
+        .json()["status"]
+        == "cancelled"
+    )
+    again = signed_in(teacher).patch(path, {"status": "confirmed"})
+    assert again.status_code == 409
+    request_for_teacher.refresh_from_db()
+    assert request_for_teacher.status == "cancelled"
