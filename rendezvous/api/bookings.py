@@ -1,7 +1,7 @@
 """Bookings: the list a person may see, one booking, and booking a time (parents; the same
 service and access functions as the booking page)."""
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal
 
 from django.http import HttpResponse
@@ -10,6 +10,7 @@ from ninja import Field, Header, Query, Router, Schema, Status
 
 from rendezvous.accounts.models import STAFF_ROLES, Role
 from rendezvous.api.errors import Forbidden, InvalidInput, responses
+from rendezvous.api.fields import Day
 from rendezvous.api.lists import Page, page_of
 from rendezvous.bookings.access import (
     bookings_visible_to,
@@ -63,8 +64,8 @@ class BookingFilters(Schema):
     teacher: int | None = None
     pupil: int | None = None
     status: BookingStatus | None = None
-    date_from: date | None = Field(None, description="first day, in the organisation's zone")
-    date_to: date | None = Field(None, description="last day, in the organisation's zone")
+    date_from: Day | None = Field(None, description="first day, in the organisation's zone")
+    date_to: Day | None = Field(None, description="last day, in the organisation's zone")
 
 
 def booking_body(booking) -> dict:

@@ -1,11 +1,10 @@
 """The office's reports (R2) as JSON: the figures of the reports page, for admins."""
 
-from datetime import date
-
 from ninja import Field, Query, Router, Schema
 
 from rendezvous.accounts.models import Role
 from rendezvous.api.errors import Forbidden, responses
+from rendezvous.api.fields import Day
 from rendezvous.reports.selectors import event_summary, slots_in, subject_load, teacher_load
 from rendezvous.reports.services import remind_families
 from rendezvous.scheduling.access import get_event_for_user
@@ -25,8 +24,8 @@ class LoadOut(Schema):
 
 class ReportFilters(Schema):
     event: int | None = None
-    date_from: date | None = Field(None, description="first day, in the organisation's zone")
-    date_to: date | None = Field(None, description="last day, in the organisation's zone")
+    date_from: Day | None = Field(None, description="first day, in the organisation's zone")
+    date_to: Day | None = Field(None, description="last day, in the organisation's zone")
 
 
 class PersonOut(Schema):

@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from rendezvous.accounts.models import STAFF_ROLES, Role, User
-from rendezvous.scheduling.models import Event, Phase, Slot
+from rendezvous.scheduling.models import Event, Phase, Slot, Subject
 from rendezvous.school.models import SchoolClass
 
 
@@ -66,3 +66,19 @@ def get_slot_for_user(user: User, slot_id: int, *, write: bool = False) -> Slot:
     if write and user.role not in STAFF_ROLES:
         raise PermissionDenied
     return slot
+
+
+def subjects_visible_to(user: User) -> QuerySet[Subject]:
+    """The subjects of the viewer's organisation: their names are on every page of slots."""
+    if not user.is_authenticated or user.organisation_id is None:
+        return Subject.objects.none()
+    return Subject.objects.filter(organisation_id=user.organisation_id)
+
+
+def get_subject_for_user(user: User, subject_id: int, *, write: bool = False) -> Subject:
+    subject = subjects_visible_to(user).filter(pk=subject_id).first()
+    if subject is None:
+        raise Http404
+    if write and user.role != Role.ADMIN:
+        raise PermissionDenied
+    return subject

@@ -56,6 +56,11 @@ class VideoLinkInvalid(DomainError):
     message = gettext_lazy("A video link starts with https:// or http://.")
 
 
+class VideoLinkMissing(DomainError):
+    code = "video_link_missing"
+    message = gettext_lazy("An online slot needs a video link.")
+
+
 class SlotTimesInvalid(DomainError):
     code = "slot_times_invalid"
     message = gettext_lazy("The end must be after the start.")

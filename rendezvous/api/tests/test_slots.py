@@ -71,3 +71,11 @@ def test_the_list_reads_a_fixed_number_of_queries(admin, organisation, teacher, 
         return len(queries)
 
     assert queries_for(2) == queries_for(40)
+
+
+def test_a_day_beyond_the_calendar_answers_422_not_500(admin):
+    """The day after 31 December 9999 does not exist: it is refused before any arithmetic."""
+    response = signed_in(admin).get("/slots", date_to="9999-12-31")
+
+    assert response.status_code == 422
+    assert response.json()["details"]["fields"][0]["field"] == "query.date_to"

@@ -89,7 +89,7 @@ def update_slot(
         if moving:
             _lock_bookers(slot)
         slot = lock_slot(slot)
-        check_slot_edit(slot, starts_at, ends_at, capacity, video_url)
+        check_slot_edit(slot, starts_at, ends_at, capacity, mode, video_url)
         if moving:
             _refuse_booker_clashes(slot, starts_at, ends_at)
         before = [getattr(slot, name) for name in NEWSWORTHY]

@@ -14,7 +14,7 @@ from rendezvous.scheduling.patterns import ClockChange, SlotPattern, Span, expan
 from rendezvous.scheduling.services.checks import (
     SLOT_PHASES,
     check_host,
-    check_video_url,
+    check_place,
     is_overlap_violation,
 )
 from rendezvous.scheduling.services.slots import find_overlaps
@@ -81,7 +81,7 @@ def preview_slots(*, host: User, event: Event | None, pattern: SlotPattern) -> S
     """What generate_slots would create, which candidates clash (with what), and what the
     clock changes on the pattern's days did to its slots."""
     check_host(host, event)
-    check_video_url(pattern.video_url)
+    check_place(pattern.mode, pattern.video_url)
     _check_pattern_for_event(pattern, event)
     expansion = expand(pattern, host.organisation.tz)
     candidates = [Candidate(start, end) for start, end in expansion.spans]

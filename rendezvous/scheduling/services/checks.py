@@ -10,7 +10,7 @@ from django.utils import timezone
 from rendezvous.accounts.models import STAFF_ROLES, User
 from rendezvous.lib.errors import NotAllowed
 from rendezvous.scheduling import errors
-from rendezvous.scheduling.models import Event, Phase
+from rendezvous.scheduling.models import Event, Mode, Phase
 
 OVERLAP_CONSTRAINT = "slot_host_no_overlap"  # migration scheduling 0002, PostgreSQL only
 SLOT_PHASES = (Phase.DRAFT, Phase.OPEN)
@@ -29,9 +29,11 @@ def check_host(host: User, event: Event | None) -> None:
         raise NotAllowed()
 
 
-def check_video_url(url: str) -> None:
-    """Only web addresses: the link is shown in pages and mails, where a javascript: address
-    would run when clicked."""
+def check_place(mode: str, url: str) -> None:
+    """An online slot needs its link, and only web addresses: the link is shown in pages and
+    mails, where a javascript: address would run when clicked."""
+    if mode == Mode.ONLINE and not url:
+        raise errors.VideoLinkMissing()
     if url and urlsplit(url).scheme.lower() not in ("http", "https"):
         raise errors.VideoLinkInvalid()
 

@@ -13,7 +13,7 @@ from rendezvous.scheduling.models import Event, Mode, Slot, SlotStatus, Subject
 from rendezvous.scheduling.services.checks import (
     SLOT_PHASES,
     check_host,
-    check_video_url,
+    check_place,
     is_overlap_violation,
     within_days,
 )
@@ -71,7 +71,7 @@ def create_slot(
 ) -> Slot:
     with transaction.atomic():
         check_host(host, event)
-        check_video_url(video_url)
+        check_place(mode, video_url)
         _check_times(starts_at, ends_at)
         _check_event(event, starts_at, ends_at)
         refuse_overlaps(host, starts_at, ends_at)
@@ -100,14 +100,19 @@ def check_slot_changeable(*, slot: Slot) -> None:
 
 
 def check_slot_edit(
-    slot: Slot, starts_at: datetime, ends_at: datetime, capacity: int, video_url: str = ""
+    slot: Slot,
+    starts_at: datetime,
+    ends_at: datetime,
+    capacity: int,
+    mode: str = Mode.ON_SITE,
+    video_url: str = "",
 ) -> None:
     """What create_slot checks, for a slot that exists: not cancelled, not history, no overlap,
     and no fewer places than are taken."""
     if slot.is_cancelled:
         raise errors.SlotCancelled()
     check_slot_changeable(slot=slot)
-    check_video_url(video_url)
+    check_place(mode, video_url)
     _check_times(starts_at, ends_at)
     _check_event(slot.event, starts_at, ends_at)
     if capacity < slot.seats_taken:

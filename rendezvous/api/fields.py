@@ -1,0 +1,27 @@
+"""Dates and times the API accepts: within the years the pages accept, so that arithmetic
+and time zone conversion cannot overflow; a time without an offset is the organisation's."""
+
+from datetime import date, datetime
+from typing import Annotated
+
+from django.utils import timezone
+from pydantic import AfterValidator
+
+from rendezvous.scheduling.forms import FIRST_YEAR, LAST_YEAR, is_plausible_day
+
+
+def _plausible(value: date) -> date:
+    if not is_plausible_day(value):
+        raise ValueError(f"choose a date between the years {FIRST_YEAR} and {LAST_YEAR}")
+    return value
+
+
+Day = Annotated[date, AfterValidator(_plausible)]
+Moment = Annotated[datetime, AfterValidator(_plausible)]
+
+
+def aware(moment: datetime) -> datetime:
+    """A time as sent, or, without an offset, on the clock of the organisation's zone."""
+    if timezone.is_aware(moment):
+        return moment
+    return timezone.make_aware(moment, timezone.get_current_timezone())
