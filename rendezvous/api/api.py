@@ -2,7 +2,18 @@
 
 from ninja import NinjaAPI
 
-from rendezvous.api import auth, bookings, emails, errors, exports, reports, slots, tokens
+from rendezvous.api import (
+    auth,
+    bookings,
+    emails,
+    errors,
+    events,
+    exports,
+    reports,
+    school,
+    slots,
+    tokens,
+)
 from rendezvous.api.docs import ApiDocs
 
 api = NinjaAPI(
@@ -23,6 +34,8 @@ errors.install(api)
 api.add_router("/auth", auth.router)
 api.add_router("/bookings", bookings.router)
 api.add_router("/slots", slots.router)
+api.add_router("/events", events.router)
+api.add_router("", school.router)
 api.add_router("/tokens", tokens.router)
 api.add_router("/exports", exports.router)
 api.add_router("/reports", reports.router)

@@ -1,11 +1,12 @@
 """CSV exports of what a list shows, with the list's filters (rendezvous.lib.csv_export)."""
 
-from ninja import Field, Query, Router, Schema
+from ninja import Query, Router
 
 from rendezvous.accounts.access import people_visible_to
 from rendezvous.accounts.models import Role
 from rendezvous.api.bookings import BookingFilters, filtered_bookings
 from rendezvous.api.errors import Forbidden, responses
+from rendezvous.api.school import PupilFilters, filtered_pupils
 from rendezvous.api.slots import SlotFilters, filtered_slots
 from rendezvous.bookings.access import bookings_visible_to
 from rendezvous.bookings.exports import booking_header, booking_rows
@@ -14,7 +15,7 @@ from rendezvous.scheduling.access import slots_visible_to
 from rendezvous.scheduling.exports import slot_header, slot_rows
 from rendezvous.school.access import pupils_visible_to
 from rendezvous.school.exports import parent_header, parent_rows, pupil_header, pupil_rows
-from rendezvous.school.selectors import matching_people, matching_pupils, parents_of, search_words
+from rendezvous.school.selectors import matching_people, parents_of, search_words
 
 router = Router(tags=["exports"])
 
@@ -52,24 +53,16 @@ def slots_csv(request, filters: Query[SlotFilters]):
     return csv_response("slots.csv", slot_header(), slot_rows(rows))
 
 
-class PeopleFilters(Schema):
-    school_class: int | None = Field(None, alias="class", description="a class's id")
-    q: str = Field("", max_length=200, description="words each name (or email) must contain")
-
-
 @router.get(
     "/pupils.csv",
     response=responses({}, 401),
     operation_id="exports_pupils",
     openapi_extra={"responses": CSV},
 )
-def pupils_csv(request, filters: Query[PeopleFilters]):
+def pupils_csv(request, filters: Query[PupilFilters]):
     """The pupils the caller may see (a teacher: those of their classes; a parent: their
     children), of one class and matching the words."""
-    rows = pupils_visible_to(request.user)
-    if filters.school_class is not None:
-        rows = rows.filter(school_class_id=filters.school_class)
-    rows = matching_pupils(rows, search_words(filters.q)).order_by("last_name", "first_name", "pk")
+    rows = filtered_pupils(pupils_visible_to(request.user), filters)
     return csv_response("pupils.csv", pupil_header(), pupil_rows(rows))
 
 
@@ -79,7 +72,7 @@ def pupils_csv(request, filters: Query[PeopleFilters]):
     operation_id="exports_parents",
     openapi_extra={"responses": CSV},
 )
-def parents_csv(request, filters: Query[PeopleFilters]):
+def parents_csv(request, filters: Query[PupilFilters]):
     """The parents of the organisation (admins only), of one class's pupils and matching the
     words, with their sign-in codes."""
     if request.user.role != Role.ADMIN:

@@ -118,6 +118,13 @@ class PhaseChangeRefused(Conflict):
     message = gettext_lazy("The event cannot move to that phase.")
 
 
+class EventNotDeletable(Conflict):
+    code = "event_not_deletable"
+    message = gettext_lazy(
+        "Only a draft without bookings can be deleted. Close or archive this event instead."
+    )
+
+
 class SlotInPast(Conflict):
     code = "slot_in_past"
     message = gettext_lazy("This slot has already begun; it can no longer be changed or deleted.")

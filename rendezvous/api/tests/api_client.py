@@ -29,6 +29,9 @@ class ApiClient:
     def post(self, path: str, body=None, **headers):
         return self._write("post", path, body, headers)
 
+    def put(self, path: str, body=None, **headers):
+        return self._write("put", path, body, headers)
+
     def patch(self, path: str, body=None, **headers):
         return self._write("patch", path, body, headers)
 

@@ -35,6 +35,14 @@ def _admin_only(**by_role):
     return _expect(signed_in=403, admin=200, foreign_admin=200) | by_role
 
 
+# Those who see a class or pupil but may not change it get 403; the rest 404.
+ONLY_ITS_OWN = {
+    "other_parent": 404,
+    "other_teacher": 404,
+    "foreign_admin": 404,
+    "foreign_parent": 404,
+}
+
 # operation id: (method, path, body, expected status by role). `{booking}` is the parent's
 # child's booking with `teacher`; `{slot}` a free time of `teacher` in the child's event.
 ROWS = {
@@ -159,6 +167,129 @@ ROWS = {
             foreign_parent=404,
         ),
     ),
+    "events_list": ("get", "/events", None, _expect()),
+    "events_get": (
+        "get",
+        "/events/{event}",
+        None,
+        _expect(other_parent=404, foreign_admin=404, foreign_parent=404),
+    ),
+    "events_create": (
+        "post",
+        "/events",
+        {
+            "name": "Elternsprechtag",
+            "starts_on": "{day}",
+            "ends_on": "{day}",
+            "booking_opens_at": "{opens}",
+            "booking_closes_at": "{closes}",
+        },
+        _admin_only(admin=201, foreign_admin=201),
+    ),
+    # `{event}` is open with `{slot}` in it: it may change but not be deleted.
+    "events_update": (
+        "put",
+        "/events/{event}",
+        {
+            "name": "Elternsprechtag",
+            "starts_on": "{day}",
+            "ends_on": "{day}",
+            "booking_opens_at": "{opens}",
+            "booking_closes_at": "{closes}",
+        },
+        _admin_only(other_parent=404, foreign_admin=404, foreign_parent=404),
+    ),
+    "events_phase": (
+        "post",
+        "/events/{event}/phase",
+        {"phase": "closed"},
+        _admin_only(other_parent=404, foreign_admin=404, foreign_parent=404),
+    ),
+    "events_delete": (
+        "delete",
+        "/events/{event}",
+        None,
+        _admin_only(admin=409, other_parent=404, foreign_admin=404, foreign_parent=404),
+    ),
+    # `{department}` holds `{class}`, the child's class, led by `teacher`.
+    "departments_list": ("get", "/departments", None, _expect()),
+    "departments_get": (
+        "get",
+        "/departments/{department}",
+        None,
+        _expect(parent=404, other_parent=404, foreign_admin=404, foreign_parent=404),
+    ),
+    "departments_create": (
+        "post",
+        "/departments",
+        {"name": "Kunst"},
+        _admin_only(admin=201, foreign_admin=201),
+    ),
+    "departments_update": (
+        "put",
+        "/departments/{department}",
+        {"name": "Sprachen"},
+        _admin_only(parent=404, other_parent=404, foreign_admin=404, foreign_parent=404),
+    ),
+    "departments_delete": (
+        "delete",
+        "/departments/{department}",
+        None,
+        _admin_only(
+            admin=409, parent=404, other_parent=404, foreign_admin=404, foreign_parent=404
+        ),
+    ),
+    "classes_list": ("get", "/classes", None, _expect()),
+    "classes_get": (
+        "get",
+        "/classes/{class}",
+        None,
+        _expect(other_parent=404, other_teacher=404, foreign_admin=404, foreign_parent=404),
+    ),
+    "classes_create": (
+        "post",
+        "/classes",
+        {"name": "9c", "department": "{department}"},
+        _admin_only(admin=201, foreign_admin=404),
+    ),
+    "classes_update": (
+        "put",
+        "/classes/{class}",
+        {"name": "7a", "department": "{department}"},
+        _admin_only(**ONLY_ITS_OWN),
+    ),
+    "classes_delete": (
+        "delete",
+        "/classes/{class}",
+        None,
+        _admin_only(admin=204, **ONLY_ITS_OWN),
+    ),
+    "pupils_list": ("get", "/pupils", None, _expect()),
+    "pupils_get": (
+        "get",
+        "/pupils/{pupil}",
+        None,
+        _expect(other_parent=404, other_teacher=404, foreign_admin=404, foreign_parent=404),
+    ),
+    "pupils_create": (
+        "post",
+        "/pupils",
+        {"first_name": "Mia", "last_name": "Roth", "class": "{class}"},
+        _admin_only(admin=201, foreign_admin=404),
+    ),
+    "pupils_update": (
+        "put",
+        "/pupils/{pupil}",
+        {"first_name": "Mia", "last_name": "Roth", "class": "{class}", "parents": ["{parent}"]},
+        _admin_only(**ONLY_ITS_OWN),
+    ),
+    "pupils_delete": (
+        "delete",
+        "/pupils/{pupil}",
+        None,
+        _admin_only(admin=204, **ONLY_ITS_OWN),
+    ),
+    "subjects_list": ("get", "/subjects", None, _expect()),
     "slots_get": (
         "get",
         "/slots/{slot}",
@@ -197,6 +328,8 @@ def _filled(value, names: dict):
         return int(filled) if value.startswith("{") and filled.isdigit() else filled
     if isinstance(value, dict):
         return {key: _filled(item, names) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_filled(item, names) for item in value]
     return value
 
 
@@ -225,8 +358,13 @@ def test_each_role_gets_what_the_rules_allow(
         "event": event.pk,
         "email": FailedEmailFactory(organisation=organisation).pk,
         "day": event.starts_on.isoformat(),
+        "class": pupil.school_class_id,
+        "department": pupil.school_class.department_id,
+        "parent": parent.pk,
         "evening": f"{event.starts_on}T19:00:00",
         "evening_end": f"{event.starts_on}T19:15:00",
+        "opens": event.booking_opens_at.isoformat(),
+        "closes": event.booking_closes_at.isoformat(),
     }
     method, path, body, expected = ROWS[operation]
     client = ApiClient() if role == "anonymous" else signed_in(people[role])

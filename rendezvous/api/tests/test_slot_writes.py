@@ -99,9 +99,7 @@ def test_moving_a_booked_slot_tells_the_booker_under_the_same_invitation(
     assert OutgoingEmail.objects.filter(template="booking_moved", to=parent.email).exists()
 
 
-def test_a_change_is_refused_below_the_places_taken_and_for_a_parent(
-    teacher, parent, pupil, slot
-):
+def test_a_change_is_refused_below_the_places_taken_and_for_a_parent(teacher, parent, pupil, slot):
     Slot.objects.filter(pk=slot.pk).update(capacity=3, seats_taken=2)
     client = signed_in(teacher)
 

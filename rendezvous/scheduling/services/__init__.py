@@ -7,7 +7,12 @@ live in bookings.services.
 
 from rendezvous.scheduling.patterns import SlotPattern, expand_pattern
 from rendezvous.scheduling.services.bulk import SlotPreview, generate_slots, preview_slots
-from rendezvous.scheduling.services.events import create_event, set_event_phase, update_event
+from rendezvous.scheduling.services.events import (
+    create_event,
+    delete_event,
+    set_event_phase,
+    update_event,
+)
 from rendezvous.scheduling.services.slots import (
     check_slot_changeable,
     check_slot_edit,
@@ -25,6 +30,7 @@ __all__ = [
     "check_slot_edit",
     "create_event",
     "create_slot",
+    "delete_event",
     "expand_pattern",
     "find_overlaps",
     "generate_slots",

@@ -107,3 +107,13 @@ def set_event_phase(*, event: Event, phase: str) -> Event:
         event.phase = phase
         event.save(update_fields=["phase"])
     return event
+
+
+def delete_event(*, event: Event) -> None:
+    """Only a draft that nobody has booked, with its slots: an event that was open is part of
+    the families' history and is archived instead."""
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        if event.phase != Phase.DRAFT or event.bookings.exists():
+            raise errors.EventNotDeletable()
+        event.delete()
