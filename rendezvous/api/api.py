@@ -5,10 +5,12 @@ from ninja import NinjaAPI
 from rendezvous.api import (
     auth,
     bookings,
+    calendar,
     emails,
     errors,
     events,
     exports,
+    people,
     reports,
     school,
     slots,
@@ -36,6 +38,9 @@ api.add_router("/bookings", bookings.router)
 api.add_router("/slots", slots.router)
 api.add_router("/events", events.router)
 api.add_router("", school.router)
+api.add_router("", people.router)
+api.add_router("", calendar.schedule_router)
+api.add_router("/calendar", calendar.router)
 api.add_router("/tokens", tokens.router)
 api.add_router("/exports", exports.router)
 api.add_router("/reports", reports.router)

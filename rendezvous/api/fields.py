@@ -4,8 +4,9 @@ and time zone conversion cannot overflow; a time without an offset is the organi
 from datetime import date, datetime
 from typing import Annotated
 
+from django.conf import settings
 from django.utils import timezone
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field
 
 from rendezvous.scheduling.forms import FIRST_YEAR, LAST_YEAR, is_plausible_day
 
@@ -25,3 +26,14 @@ def aware(moment: datetime) -> datetime:
     if timezone.is_aware(moment):
         return moment
     return timezone.make_aware(moment, timezone.get_current_timezone())
+
+
+def _known_language(code: str) -> str:
+    codes = [known for known, _name in settings.LANGUAGES]
+    if code and code not in codes:
+        raise ValueError(f"one of {', '.join(codes)}")
+    return code
+
+
+Language = Annotated[str, AfterValidator(_known_language)]
+LANGUAGE = Field("", description="de, en or ru; by default the organisation's")

@@ -86,3 +86,24 @@ def get_pupil_for_user(user: User, pupil_id: int, *, write: bool = False) -> Pup
         user,
         write=write,
     )
+
+
+def teachers_visible_to(user: User) -> QuerySet[User]:
+    """Staff: their organisation's teachers and admins; parents: those who lead or teach a
+    class of one of their children."""
+    if not _organisation_member(user):
+        return User.objects.none()
+    staff = User.objects.filter(organisation_id=user.organisation_id, role__in=STAFF_ROLES)
+    if user.role in STAFF_ROLES:
+        return staff
+    if user.role == Role.PARENT:
+        classes = SchoolClass.objects.filter(pupils__guardianships__parent=user).values("pk")
+        return staff.filter(Q(classes_led__in=classes) | Q(classes_taught__in=classes)).distinct()
+    return staff.none()
+
+
+def get_teacher_for_user(user: User, teacher_id: int) -> User:
+    found = teachers_visible_to(user).filter(pk=teacher_id).first()
+    if found is None:
+        raise Http404
+    return found

@@ -43,6 +43,9 @@ ONLY_ITS_OWN = {
     "foreign_parent": 404,
 }
 
+OUTSIDERS = {"foreign_admin": 404, "foreign_parent": 404}
+SEES_THE_TEACHER = _expect(other_parent=404, **OUTSIDERS)
+
 # operation id: (method, path, body, expected status by role). `{booking}` is the parent's
 # child's booking with `teacher`; `{slot}` a free time of `teacher` in the child's event.
 ROWS = {
@@ -290,6 +293,51 @@ ROWS = {
         _admin_only(admin=204, **ONLY_ITS_OWN),
     ),
     "subjects_list": ("get", "/subjects", None, _expect()),
+    # `{teacher}` leads the child's class; `{colleague}` is another teacher.
+    "teachers_list": ("get", "/teachers", None, _expect()),
+    "teachers_get": ("get", "/teachers/{teacher}", None, SEES_THE_TEACHER),
+    "teachers_slots": ("get", "/teachers/{teacher}/slots", None, SEES_THE_TEACHER),
+    "teachers_schedule": ("get", "/teachers/{teacher}/schedule", None, SEES_THE_TEACHER),
+    "parents_list": ("get", "/parents", None, _admin_only()),
+    "parents_me": (
+        "get",
+        "/parents/me",
+        None,
+        _expect(teacher=403, other_teacher=403, admin=403, foreign_admin=403),
+    ),
+    "parents_get": ("get", "/parents/{parent}", None, _admin_only(**OUTSIDERS)),
+    "parents_create": (
+        "post",
+        "/parents",
+        {"first_name": "Olga", "last_name": "Iwanowa"},
+        _admin_only(admin=201, foreign_admin=201),
+    ),
+    "parents_update": (
+        "put",
+        "/parents/{parent}",
+        {"first_name": "Olga", "last_name": "Iwanowa", "children": ["{pupil}"]},
+        _admin_only(**OUTSIDERS),
+    ),
+    # The parent has booked: their account stays until the appointments are history.
+    "parents_delete": ("delete", "/parents/{parent}", None, _admin_only(admin=409, **OUTSIDERS)),
+    "users_list": ("get", "/users", None, _admin_only()),
+    "users_get": ("get", "/users/{colleague}", None, _admin_only(**OUTSIDERS)),
+    "users_create": (
+        "post",
+        "/users",
+        {"first_name": "Jonas", "last_name": "Weber", "email": "j.weber@example.org"},
+        _admin_only(admin=201, foreign_admin=201),
+    ),
+    "users_update": (
+        "put",
+        "/users/{colleague}",
+        {"first_name": "Jonas", "last_name": "Weber", "email": "colleague@example.org"},
+        _admin_only(**OUTSIDERS),
+    ),
+    "users_delete": ("delete", "/users/{colleague}", None, _admin_only(admin=204, **OUTSIDERS)),
+    "calendar_day": ("get", "/calendar/day/{day}", None, _expect()),
+    "calendar_week": ("get", "/calendar/week/{day}", None, _expect()),
+    "calendar_month": ("get", "/calendar/month/{year}/{month}", None, _expect()),
     "slots_get": (
         "get",
         "/slots/{slot}",
@@ -361,6 +409,10 @@ def test_each_role_gets_what_the_rules_allow(
         "class": pupil.school_class_id,
         "department": pupil.school_class.department_id,
         "parent": parent.pk,
+        "teacher": teacher.pk,
+        "colleague": people["other_teacher"].pk,
+        "year": event.starts_on.year,
+        "month": event.starts_on.month,
         "evening": f"{event.starts_on}T19:00:00",
         "evening_end": f"{event.starts_on}T19:15:00",
         "opens": event.booking_opens_at.isoformat(),
