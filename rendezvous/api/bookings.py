@@ -4,6 +4,7 @@ service and access functions as the booking page)."""
 from datetime import datetime
 from typing import Literal
 
+from django.db.models import Q
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Header, Query, Router, Schema, Status
@@ -11,7 +12,14 @@ from ninja import Field, Header, Query, Router, Schema, Status
 from rendezvous.accounts.models import STAFF_ROLES, Role
 from rendezvous.api.errors import Forbidden, InvalidInput, responses
 from rendezvous.api.fields import Day
-from rendezvous.api.lists import Page, page_of
+from rendezvous.api.lists import (
+    Columns,
+    Page,
+    ordered,
+    page_of,
+    sort_choices,
+    sort_field,
+)
 from rendezvous.bookings.access import (
     bookings_visible_to,
     get_booking_for_user,
@@ -59,13 +67,23 @@ class BookingIn(Schema):
     seats: int = Field(1, ge=1, le=2)
 
 
+BOOKING_ORDER: Columns = {
+    "starts_at": ("slot__starts_at",),
+    "created_at": ("created_at",),
+    "status": ("status", "slot__starts_at"),
+}
+
+
 class BookingFilters(Schema):
     event: int | None = None
     teacher: int | None = None
+    school_class: int | None = Field(None, alias="class", description="the pupil's class")
     pupil: int | None = None
+    parent: int | None = Field(None, description="the family's: booked by or for a child of")
     status: BookingStatus | None = None
     date_from: Day | None = Field(None, description="first day, in the organisation's zone")
     date_to: Day | None = Field(None, description="last day, in the organisation's zone")
+    sort: sort_choices(BOOKING_ORDER) = sort_field("starts_at")
 
 
 def booking_body(booking) -> dict:
@@ -84,11 +102,19 @@ def booking_body(booking) -> dict:
 
 
 def filtered_bookings(rows, filters: BookingFilters):
-    exact = {"event_id": filters.event, "host_id": filters.teacher, "pupil_id": filters.pupil}
+    exact = {
+        "event_id": filters.event,
+        "host_id": filters.teacher,
+        "pupil__school_class_id": filters.school_class,
+        "pupil_id": filters.pupil,
+        "status": filters.status,
+    }
     rows = rows.filter(**{field: value for field, value in exact.items() if value is not None})
-    if filters.status:
-        rows = rows.filter(status=filters.status)
-    return on_days(rows, "slot__starts_at", filters.date_from, filters.date_to)
+    if filters.parent is not None:
+        family = Q(booker_id=filters.parent) | Q(pupil__guardianships__parent=filters.parent)
+        rows = rows.filter(pk__in=rows.filter(family).values("pk"))
+    rows = on_days(rows, "slot__starts_at", filters.date_from, filters.date_to)
+    return ordered(rows, filters.sort, BOOKING_ORDER)
 
 
 @router.get("", response=responses({200: list[BookingOut]}, 401), operation_id="bookings_list")
@@ -97,7 +123,7 @@ def list_bookings(
 ):
     """The bookings the signed-in person may see, by start time."""
     rows = filtered_bookings(bookings_visible_to(request.user), filters)
-    rows = rows.select_related("slot", "host", "pupil").order_by("slot__starts_at", "pk")
+    rows = rows.select_related("slot", "host", "pupil")
     return [booking_body(b) for b in page_of(request, response, rows, page)]
 
 

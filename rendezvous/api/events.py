@@ -11,7 +11,14 @@ from pydantic import model_validator
 from rendezvous.accounts.models import Role
 from rendezvous.api.errors import Forbidden, responses
 from rendezvous.api.fields import Day, Moment, aware
-from rendezvous.api.lists import Page, page_of
+from rendezvous.api.lists import (
+    Columns,
+    Page,
+    ordered,
+    page_of,
+    sort_choices,
+    sort_field,
+)
 from rendezvous.scheduling.access import events_visible_to, get_event_for_user
 from rendezvous.scheduling.models import Phase
 from rendezvous.scheduling.services import (
@@ -76,8 +83,12 @@ class PhaseIn(Schema):
     phase: Phase
 
 
+EVENT_ORDER: Columns = {"starts_on": ("starts_on",), "name": ("name",)}
+
+
 class EventFilters(Schema):
     phase: Phase | None = None
+    sort: sort_choices(EVENT_ORDER) = sort_field("-starts_on")
 
 
 def event_body(event) -> dict:
@@ -118,7 +129,7 @@ def list_events(request, response: HttpResponse, filters: Query[EventFilters], p
     rows = events_visible_to(request.user).prefetch_related("classes")
     if filters.phase:
         rows = rows.filter(phase=filters.phase)
-    rows = rows.order_by("-starts_on", "pk")
+    rows = ordered(rows, filters.sort, EVENT_ORDER)
     return [event_body(event) for event in page_of(request, response, rows, page)]
 
 

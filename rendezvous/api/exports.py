@@ -2,10 +2,9 @@
 
 from ninja import Query, Router
 
-from rendezvous.accounts.access import people_visible_to
-from rendezvous.accounts.models import Role
 from rendezvous.api.bookings import BookingFilters, filtered_bookings
-from rendezvous.api.errors import Forbidden, responses
+from rendezvous.api.errors import responses
+from rendezvous.api.people import ParentFilters, filtered_parents
 from rendezvous.api.school import PupilFilters, filtered_pupils
 from rendezvous.api.slots import SlotFilters, filtered_slots
 from rendezvous.bookings.access import bookings_visible_to
@@ -15,7 +14,6 @@ from rendezvous.scheduling.access import slots_visible_to
 from rendezvous.scheduling.exports import slot_header, slot_rows
 from rendezvous.school.access import pupils_visible_to
 from rendezvous.school.exports import parent_header, parent_rows, pupil_header, pupil_rows
-from rendezvous.school.selectors import matching_people, parents_of, search_words
 
 router = Router(tags=["exports"])
 
@@ -37,7 +35,6 @@ CSV = {
 def bookings_csv(request, filters: Query[BookingFilters]):
     """The bookings `GET /bookings` would list with the same filters, all of them."""
     rows = filtered_bookings(bookings_visible_to(request.user), filters)
-    rows = rows.order_by("slot__starts_at", "pk")
     return csv_response("bookings.csv", booking_header(), booking_rows(rows))
 
 
@@ -49,7 +46,7 @@ def bookings_csv(request, filters: Query[BookingFilters]):
 )
 def slots_csv(request, filters: Query[SlotFilters]):
     """The times `GET /slots` would list with the same filters, all of them."""
-    rows = filtered_slots(slots_visible_to(request.user), filters).order_by("starts_at", "pk")
+    rows = filtered_slots(slots_visible_to(request.user), filters)
     return csv_response("slots.csv", slot_header(), slot_rows(rows))
 
 
@@ -72,13 +69,8 @@ def pupils_csv(request, filters: Query[PupilFilters]):
     operation_id="exports_parents",
     openapi_extra={"responses": CSV},
 )
-def parents_csv(request, filters: Query[PupilFilters]):
-    """The parents of the organisation (admins only), of one class's pupils and matching the
-    words, with their sign-in codes."""
-    if request.user.role != Role.ADMIN:
-        raise Forbidden()
-    rows = parents_of(people_visible_to(request.user, roles=[Role.PARENT]))
-    if filters.school_class is not None:
-        rows = rows.filter(children__school_class_id=filters.school_class)
-    rows = matching_people(rows, search_words(filters.q)).order_by("last_name", "first_name", "pk")
+def parents_csv(request, filters: Query[ParentFilters]):
+    """The parents `GET /parents` would list with the same filters (admins only), all of
+    them, with their sign-in codes."""
+    rows = filtered_parents(request.user, filters)
     return csv_response("parents.csv", parent_header(), parent_rows(rows))

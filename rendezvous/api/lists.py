@@ -1,6 +1,8 @@
 """Lists: `limit` and `offset`, the total in X-Total-Count and the neighbouring pages in an
 RFC 8288 Link header."""
 
+from typing import Literal
+
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Schema
@@ -31,3 +33,23 @@ def _link(request: HttpRequest, limit: int, offset: int, rel: str) -> str:
     query = request.GET.copy()
     query["limit"], query["offset"] = str(limit), str(offset)
     return f'<{request.build_absolute_uri(request.path)}?{query.urlencode()}>; rel="{rel}"'
+
+
+Columns = dict[str, tuple[str, ...]]
+
+
+def sort_choices(columns: Columns):
+    """The `sort` values of a list: each column's name, or with a leading - for descending."""
+    return Literal[tuple(name for key in columns for name in (key, f"-{key}"))]
+
+
+def ordered(rows: QuerySet, sort: str, columns: Columns) -> QuerySet:
+    """Ordered by the chosen column, ties broken by id, so pages never overlap."""
+    descending = sort.startswith("-")
+    sign = "-" if descending else ""
+    fields = columns[sort.removeprefix("-")]
+    return rows.order_by(*(f"{sign}{field}" for field in fields), f"{sign}pk")
+
+
+def sort_field(default: str):
+    return Field(default, description="a column; with a leading - the other way round")

@@ -12,7 +12,14 @@ from rendezvous.accounts.access import get_user_for_user, people_visible_to
 from rendezvous.accounts.models import STAFF_ROLES, Role, User
 from rendezvous.api.errors import Forbidden, responses
 from rendezvous.api.fields import LANGUAGE, Language
-from rendezvous.api.lists import Page, page_of
+from rendezvous.api.lists import (
+    Columns,
+    Page,
+    ordered,
+    page_of,
+    sort_choices,
+    sort_field,
+)
 from rendezvous.api.school import chosen
 from rendezvous.api.slots import SlotFilters, SlotOut, filtered_slots, slot_body
 from rendezvous.scheduling.access import slots_visible_to
@@ -23,6 +30,11 @@ from rendezvous.school.selectors import matching_people, parents_of, search_word
 router = Router(tags=["people"])
 
 SEARCH = Field("", max_length=200, description="words each name or email must contain")
+
+
+# People by name, as the office's lists show them.
+PEOPLE_ORDER: Columns = {"name": ("last_name", "first_name"), "email": ("email",)}
+PeopleSort = sort_choices(PEOPLE_ORDER)
 
 
 class TeacherOut(Schema):
@@ -38,6 +50,7 @@ class TeacherFilters(Schema):
     subject: int | None = Field(None, description="who holds slots of this subject")
     school_class: int | None = Field(None, alias="class", description="who leads or teaches it")
     q: str = SEARCH
+    sort: PeopleSort = sort_field("name")
 
 
 def teacher_body(teacher: User, viewer: User) -> dict:
@@ -60,7 +73,7 @@ def filtered_teachers(rows: QuerySet[User], filters: TeacherFilters) -> QuerySet
             Q(classes_led=filters.school_class) | Q(classes_taught=filters.school_class)
         )
     rows = matching_people(rows, search_words(filters.q))
-    return rows.distinct().order_by("last_name", "first_name", "pk")
+    return ordered(rows.distinct(), filters.sort, PEOPLE_ORDER)
 
 
 @router.get(
@@ -101,7 +114,7 @@ def teacher_slots(
     teacher = get_teacher_for_user(request.user, teacher_id)
     filters.teacher = teacher.pk
     rows = filtered_slots(slots_visible_to(request.user), filters)
-    rows = rows.select_related("host", "subject").order_by("starts_at", "pk")
+    rows = rows.select_related("host", "subject")
     return [slot_body(slot) for slot in page_of(request, response, rows, page)]
 
 
@@ -135,6 +148,7 @@ class ParentIn(Schema):
 class ParentFilters(Schema):
     school_class: int | None = Field(None, alias="class", description="parents of its pupils")
     q: str = SEARCH
+    sort: PeopleSort = sort_field("name")
 
 
 def parent_body(parent: User) -> dict:
@@ -160,6 +174,14 @@ def _parents(user: User) -> QuerySet[User]:
     return people_visible_to(user, roles=[Role.PARENT]).prefetch_related("children__school_class")
 
 
+def filtered_parents(user: User, filters: ParentFilters) -> QuerySet[User]:
+    """For admins: the parents of one class's pupils, matching the words."""
+    rows = parents_of(_parents(user))
+    if filters.school_class is not None:
+        rows = rows.filter(children__school_class_id=filters.school_class)
+    return ordered(matching_people(rows, search_words(filters.q)), filters.sort, PEOPLE_ORDER)
+
+
 def _parent(request, parent_id: int) -> dict:
     return parent_body(_parents(request.user).get(pk=parent_id))
 
@@ -179,10 +201,7 @@ def list_parents(
     request, response: HttpResponse, filters: Query[ParentFilters], page: Query[Page]
 ):
     """The organisation's parents with their children and sign-in codes, for admins."""
-    rows = parents_of(_parents(request.user))
-    if filters.school_class is not None:
-        rows = rows.filter(children__school_class_id=filters.school_class)
-    rows = matching_people(rows, search_words(filters.q))
+    rows = filtered_parents(request.user, filters)
     return [parent_body(row) for row in page_of(request, response, rows, page)]
 
 
@@ -271,6 +290,7 @@ class StaffChange(StaffIn):
 class UserFilters(Schema):
     role: Role | None = None
     q: str = Field("", max_length=200, description="words each name, email or code contains")
+    sort: PeopleSort = sort_field("name")
 
 
 def user_body(user: User) -> dict:
@@ -302,7 +322,7 @@ def list_users(request, response: HttpResponse, filters: Query[UserFilters], pag
     words = search_words(filters.q)
     codes = rows.filter(login_code__in=words).values("pk")
     rows = (matching_people(rows, words) | rows.filter(pk__in=codes)).distinct()
-    rows = rows.order_by("last_name", "first_name", "pk")
+    rows = ordered(rows, filters.sort, PEOPLE_ORDER)
     return [user_body(row) for row in page_of(request, response, rows, page)]
 
 

@@ -8,7 +8,14 @@ from ninja import Field, Query, Router, Schema, Status
 from rendezvous.accounts.access import people_visible_to
 from rendezvous.accounts.models import STAFF_ROLES, Role, User
 from rendezvous.api.errors import Forbidden, responses
-from rendezvous.api.lists import Page, page_of
+from rendezvous.api.lists import (
+    Columns,
+    Page,
+    ordered,
+    page_of,
+    sort_choices,
+    sort_field,
+)
 from rendezvous.scheduling.access import subjects_visible_to
 from rendezvous.school import services
 from rendezvous.school.access import (
@@ -132,6 +139,9 @@ def delete_department(request, department_id: int):
     return Status(204, None)
 
 
+CLASS_ORDER: Columns = {"name": ("name",), "department": ("department__name", "name")}
+
+
 class ClassOut(Schema):
     id: int
     name: str
@@ -149,6 +159,7 @@ class ClassIn(Schema):
 
 class ClassFilters(Schema):
     department: int | None = None
+    sort: sort_choices(CLASS_ORDER) = sort_field("name")
 
 
 def class_body(school_class) -> dict:
@@ -179,7 +190,7 @@ def _class_values(user: User, body: ClassIn) -> dict:
 )
 def list_classes(request, response: HttpResponse, filters: Query[ClassFilters], page: Query[Page]):
     """Admins: every class; teachers: those they lead or teach; parents: their children's."""
-    rows = _classes(request.user).order_by("name", "pk")
+    rows = ordered(_classes(request.user), filters.sort, CLASS_ORDER)
     if filters.department is not None:
         rows = rows.filter(department_id=filters.department)
     return [class_body(row) for row in page_of(request, response, rows, page)]
@@ -246,15 +257,22 @@ class PupilIn(Schema):
     parents: list[int] = IDS
 
 
+PUPIL_ORDER: Columns = {
+    "name": ("last_name", "first_name"),
+    "class": ("school_class__name", "last_name", "first_name"),
+}
+
+
 class PupilFilters(Schema):
     school_class: int | None = Field(None, alias="class", description="a class's id")
     q: str = Field("", max_length=200, description="words each name (or email) must contain")
+    sort: sort_choices(PUPIL_ORDER) = sort_field("name")
 
 
 def filtered_pupils(rows: QuerySet, filters: PupilFilters) -> QuerySet:
     if filters.school_class is not None:
         rows = rows.filter(school_class_id=filters.school_class)
-    return matching_pupils(rows, search_words(filters.q)).order_by("last_name", "first_name", "pk")
+    return ordered(matching_pupils(rows, search_words(filters.q)), filters.sort, PUPIL_ORDER)
 
 
 def pupil_body(pupil) -> dict:

@@ -12,7 +12,14 @@ from rendezvous.accounts.access import get_user_for_user
 from rendezvous.accounts.models import STAFF_ROLES, Role, User
 from rendezvous.api.errors import Forbidden, responses
 from rendezvous.api.fields import Day, Moment, aware
-from rendezvous.api.lists import Page, page_of
+from rendezvous.api.lists import (
+    Columns,
+    Page,
+    ordered,
+    page_of,
+    sort_choices,
+    sort_field,
+)
 from rendezvous.bookings.services import delete_slot, update_slot
 from rendezvous.lib.dates import on_days
 from rendezvous.scheduling.access import (
@@ -47,6 +54,12 @@ class SlotOut(Schema):
     status: SlotStatus
 
 
+SLOT_ORDER: Columns = {
+    "starts_at": ("starts_at",),
+    "teacher": ("host__last_name", "host__first_name", "starts_at"),
+}
+
+
 class SlotFilters(Schema):
     teacher: int | None = None
     event: int | None = None
@@ -56,6 +69,7 @@ class SlotFilters(Schema):
     free: bool = Field(False, description="only times still open to book, from now on")
     date_from: Day | None = Field(None, description="first day, in the organisation's zone")
     date_to: Day | None = Field(None, description="last day, in the organisation's zone")
+    sort: sort_choices(SLOT_ORDER) = sort_field("starts_at")
 
 
 def slot_body(slot) -> dict:
@@ -88,7 +102,8 @@ def filtered_slots(rows, filters: SlotFilters):
         rows = rows.filter(
             status=SlotStatus.OPEN, seats_taken__lt=F("capacity"), starts_at__gt=now
         )
-    return on_days(rows, "starts_at", filters.date_from, filters.date_to)
+    rows = on_days(rows, "starts_at", filters.date_from, filters.date_to)
+    return ordered(rows, filters.sort, SLOT_ORDER)
 
 
 @router.get("", response=responses({200: list[SlotOut]}, 401), operation_id="slots_list")
@@ -96,7 +111,7 @@ def list_slots(request, response: HttpResponse, filters: Query[SlotFilters], pag
     """The times the signed-in person may see, by start: staff their organisation's or their
     own, parents those of their children's teachers in their children's evenings."""
     rows = filtered_slots(slots_visible_to(request.user), filters)
-    rows = rows.select_related("host", "subject").order_by("starts_at", "pk")
+    rows = rows.select_related("host", "subject")
     return [slot_body(slot) for slot in page_of(request, response, rows, page)]
 
 
