@@ -9,9 +9,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from rendezvous.accounts.models import User
+from rendezvous.bookings.invitations import SEPARATOR, booking_invitation
 from rendezvous.bookings.models import ACTIVE_STATUSES, Booking
 from rendezvous.bookings.selectors.common import bookings_of_parent
-from rendezvous.bookings.services.notify import SEPARATOR, booking_invitation
 from rendezvous.calendars.ics import EntryStatus, Invitation, Person, calendar_uid
 from rendezvous.scheduling.models import Slot, SlotStatus
 

@@ -1,6 +1,7 @@
 """Booking workflows, split by feature: booking (book, cancel, move, decide), slots (editing and
 deleting slots that may be booked) and notify (the mail and invitation bookers get)."""
 
+from rendezvous.bookings.invitations import booking_calendar
 from rendezvous.bookings.services.booking import (
     book_slot,
     cancel_booking,
@@ -10,7 +11,7 @@ from rendezvous.bookings.services.booking import (
     lock_booker,
     move_booking,
 )
-from rendezvous.bookings.services.notify import booking_calendar, notify_booker
+from rendezvous.bookings.services.notify import notify_booker
 from rendezvous.bookings.services.slots import delete_slot, update_slot
 
 __all__ = [

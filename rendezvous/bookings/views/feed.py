@@ -6,8 +6,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from rendezvous.bookings.invitations import SEPARATOR
 from rendezvous.bookings.selectors.feed import feed_entries
-from rendezvous.bookings.services.notify import SEPARATOR
 from rendezvous.calendars.feeds import feed_owner
 from rendezvous.calendars.ics import feed_ics
 
