@@ -8,6 +8,10 @@ of this process, and wall time). The page's size is also given gzipped, as a pro
 the server would usually send it.
 
     .venv/bin/python bench/parent_page.py [--children 2] [--teachers 10] [--free 300]
+        [--path /api/v1/slots?free=true] [--profile 25]
+
+`--path` measures another address the parent reads in the same school (by default the booking
+page); `--profile N` also prints the N functions that took the most time, from cProfile.
 """
 
 import argparse
@@ -28,6 +32,8 @@ def parse_args():
     parser.add_argument("--teachers", type=int, default=10)
     parser.add_argument("--free", type=int, default=300, help="free times in all")
     parser.add_argument("--renders", type=int, default=50)
+    parser.add_argument("--path", help="another address than the booking page")
+    parser.add_argument("--profile", type=int, default=0, help="print the N costliest functions")
     return parser.parse_args()
 
 
@@ -130,7 +136,7 @@ def measure(args, parent) -> None:
     setup_test_environment()
     client = Client()
     client.force_login(parent)
-    url = reverse("bookings:parent-home")
+    url = args.path or reverse("bookings:parent-home")
     page = client.get(url).content  # warm the template cache
     cpu, wall = time.process_time(), time.perf_counter()
     for _ in range(args.renders):
@@ -138,11 +144,25 @@ def measure(args, parent) -> None:
         assert response.status_code == 200
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     page = response.content
-    print(f"children x teachers {args.children} x {args.teachers}, {args.free} free times")
+    print(f"{url}: children x teachers {args.children} x {args.teachers}, {args.free} free times")
     print(f"page                {len(page)} bytes, {len(gzip.compress(page))} gzipped")
     print(f"forms               {page.count(b'<form')}")
     print(f"per render          {cpu / args.renders * 1000:.1f} ms CPU", end="")
     print(f", {wall / args.renders * 1000:.1f} ms wall (mean of {args.renders})")
+    if args.profile:
+        profile(client, url, args)
+
+
+def profile(client, url: str, args) -> None:
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(args.renders):
+        client.get(url)
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile)
 
 
 def main():

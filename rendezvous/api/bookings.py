@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Header, Query, Router, Schema, Status
 
 from rendezvous.accounts.models import STAFF_ROLES, Role
-from rendezvous.api.errors import Forbidden, InvalidInput, responses
+from rendezvous.api.errors import InvalidInput, require_role, responses
 from rendezvous.api.fields import Day
 from rendezvous.api.lists import (
     Columns,
@@ -148,8 +148,7 @@ def create_booking(
 ):
     """Book a time for a child. The same Idempotency-Key again books nothing more and gives
     the same answer; with other details it answers 409 idempotency_conflict."""
-    if request.user.role != Role.PARENT:
-        raise Forbidden()
+    require_role(request.user, Role.PARENT)
     pupil = get_child_for_parent(request.user, booking.pupil)
     slot = get_slot_for_parent(request.user, pupil, booking.slot)
     made = book_slot(
@@ -189,8 +188,7 @@ def move(request, booking_id: int, target: MoveIn):
     """Move to another free time of the same teacher in the same event: the parent who booked
     it (until the cutoff) or the office."""
     booking = get_booking_for_user(request.user, booking_id, write=True)
-    if request.user.role not in (Role.PARENT, Role.ADMIN):
-        raise Forbidden()
+    require_role(request.user, Role.PARENT, Role.ADMIN)
     to_slot = get_move_target(request.user, booking, target.slot)
     move_booking(booking=booking, to_slot=to_slot, actor=request.user)
     return booking_body(get_booking_for_user(request.user, booking_id))
@@ -213,8 +211,7 @@ class DecisionIn(Schema):
 def decide(request, booking_id: int, decision: DecisionIn):
     """The teacher (their own requests) or the office: confirm or reject a pending booking,
     or cancel an active one, with an optional message to the booker."""
-    if request.user.role not in STAFF_ROLES:
-        raise Forbidden()
+    require_role(request.user, *STAFF_ROLES)
     booking = get_booking_for_user(request.user, booking_id, write=True)
     message = decision.message.strip()
     if decision.status == "cancelled":

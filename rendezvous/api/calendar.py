@@ -9,9 +9,9 @@ from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 
 from rendezvous.accounts.access import get_user_for_user
-from rendezvous.accounts.models import STAFF_ROLES, Role, User
+from rendezvous.accounts.models import STAFF_ROLES, User
 from rendezvous.api.bookings import BookingOut, booking_body
-from rendezvous.api.errors import Forbidden, responses
+from rendezvous.api.errors import Forbidden, require_admin, responses
 from rendezvous.api.fields import Day
 from rendezvous.api.slots import SlotOut, slot_body
 from rendezvous.bookings.access import bookings_visible_to
@@ -51,8 +51,7 @@ def _own_slots(user: User, teacher_id: int | None) -> tuple[QuerySet, int | None
     appointments."""
     if user.role in STAFF_ROLES:
         if teacher_id is not None and teacher_id != user.pk:
-            if user.role != Role.ADMIN:
-                raise Forbidden()
+            require_admin(user)
             get_user_for_user(user, teacher_id, roles=STAFF_ROLES)
         host = teacher_id or user.pk
         return slots_visible_to(user).filter(host_id=host), host

@@ -8,8 +8,7 @@ from typing import Literal
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from rendezvous.accounts.models import Role
-from rendezvous.api.errors import Forbidden, responses
+from rendezvous.api.errors import require_admin, responses
 from rendezvous.api.lists import Page, page_of
 from rendezvous.notifications.access import get_email_for_user
 from rendezvous.notifications.models import EmailState
@@ -42,15 +41,10 @@ class EmailFilters(Schema):
     )
 
 
-def _admin(request) -> None:
-    if request.user.role != Role.ADMIN:
-        raise Forbidden()
-
-
 @router.get("", response=responses({200: list[EmailOut]}, 401, 403), operation_id="emails_list")
 def list_emails(request, response: HttpResponse, filters: Query[EmailFilters], page: Query[Page]):
     """The organisation's outbox, the latest first."""
-    _admin(request)
+    require_admin(request.user)
     rows = emails_for_office(request.user, state=filters.state).order_by("-created_at", "-pk")
     return page_of(request, response, rows, page)
 
@@ -61,7 +55,7 @@ def list_emails(request, response: HttpResponse, filters: Query[EmailFilters], p
     operation_id="emails_get",
 )
 def get_email(request, email_id: int):
-    _admin(request)
+    require_admin(request.user)
     email = get_email_for_user(request.user, email_id)
     body = None if email.carries_secret else email.body_text
     return {**EmailOut.from_orm(email).dict(), "body_text": body}
@@ -74,5 +68,5 @@ def get_email(request, email_id: int):
 )
 def resend(request, email_id: int):
     """Queue a failed mail again with a fresh set of tries (409 when it has not failed)."""
-    _admin(request)
+    require_admin(request.user)
     return resend_email(email=get_email_for_user(request.user, email_id))

@@ -8,6 +8,7 @@ from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 
+from rendezvous.accounts.models import Role
 from rendezvous.lib.errors import DomainError
 
 
@@ -33,6 +34,16 @@ class Forbidden(DomainError):
     code = "forbidden"
     message = _("You may not do that.")
     status = 403
+
+
+def require_role(user, *roles: str) -> None:
+    """403 for a signed-in person whose role may not call the operation."""
+    if user.role not in roles:
+        raise Forbidden()
+
+
+def require_admin(user) -> None:
+    require_role(user, Role.ADMIN)
 
 
 class NotFound(DomainError):

@@ -8,8 +8,7 @@ from django.http import Http404, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import model_validator
 
-from rendezvous.accounts.models import Role
-from rendezvous.api.errors import Forbidden, responses
+from rendezvous.api.errors import require_admin, responses
 from rendezvous.api.fields import Day, Moment, aware
 from rendezvous.api.lists import (
     Columns,
@@ -113,11 +112,6 @@ def _fields(user, body: EventIn) -> dict:
     return {"classes": classes, **values}
 
 
-def _admin(request) -> None:
-    if request.user.role != Role.ADMIN:
-        raise Forbidden()
-
-
 def _fresh(request, event_id: int) -> dict:
     return event_body(events_visible_to(request.user).prefetch_related("classes").get(pk=event_id))
 
@@ -143,7 +137,7 @@ def get_event(request, event_id: int):
 @router.post("", response=responses({201: EventOut}, 401, 403, 404), operation_id="events_create")
 def create(request, body: EventIn):
     """A new event, in draft: parents see it once it is opened."""
-    _admin(request)
+    require_admin(request.user)
     event = create_event(organisation=request.user.organisation, **_fields(request.user, body))
     return Status(201, _fresh(request, event.pk))
 

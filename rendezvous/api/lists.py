@@ -17,7 +17,12 @@ class Page(Schema):
 
 
 def page_of(request: HttpRequest, response: HttpResponse, rows: QuerySet, page: Page) -> list:
-    total = rows.count()
+    found = list(rows[page.offset : page.offset + page.limit])
+    # A short page that is not past the end holds the last rows: no need to count them.
+    if len(found) < page.limit and (found or page.offset == 0):
+        total = page.offset + len(found)
+    else:
+        total = rows.count()
     response["X-Total-Count"] = str(total)
     links = []
     if page.offset + page.limit < total:
@@ -26,7 +31,7 @@ def page_of(request: HttpRequest, response: HttpResponse, rows: QuerySet, page: 
         links.append(_link(request, page.limit, max(0, page.offset - page.limit), "prev"))
     if links:
         response["Link"] = ", ".join(links)
-    return list(rows[page.offset : page.offset + page.limit])
+    return found
 
 
 def _link(request: HttpRequest, limit: int, offset: int, rel: str) -> str:

@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from rendezvous.accounts import services as accounts
 from rendezvous.accounts.access import get_user_for_user, people_visible_to
 from rendezvous.accounts.models import STAFF_ROLES, Role, User
-from rendezvous.api.errors import Forbidden, responses
+from rendezvous.api.errors import require_admin, require_role, responses
 from rendezvous.api.fields import LANGUAGE, Language
 from rendezvous.api.lists import (
     Columns,
@@ -169,8 +169,7 @@ def parent_body(parent: User) -> dict:
 
 
 def _parents(user: User) -> QuerySet[User]:
-    if user.role != Role.ADMIN:
-        raise Forbidden()
+    require_admin(user)
     return people_visible_to(user, roles=[Role.PARENT]).prefetch_related("children__school_class")
 
 
@@ -210,8 +209,7 @@ def list_parents(
 )
 def parent_me(request):
     """The signed-in parent's own account and children."""
-    if request.user.role != Role.PARENT:
-        raise Forbidden()
+    require_role(request.user, Role.PARENT)
     me = User.objects.filter(pk=request.user.pk).prefetch_related("children__school_class").get()
     return parent_body(me)
 
@@ -298,8 +296,7 @@ def user_body(user: User) -> dict:
 
 
 def _users(user: User) -> QuerySet[User]:
-    if user.role != Role.ADMIN:
-        raise Forbidden()
+    require_admin(user)
     return people_visible_to(user)
 
 

@@ -2,8 +2,7 @@
 
 from ninja import Field, Query, Router, Schema
 
-from rendezvous.accounts.models import Role
-from rendezvous.api.errors import Forbidden, responses
+from rendezvous.api.errors import require_admin, responses
 from rendezvous.api.fields import Day
 from rendezvous.reports.selectors import event_summary, slots_in, subject_load, teacher_load
 from rendezvous.reports.services import remind_families
@@ -47,8 +46,7 @@ class RemindedOut(Schema):
 
 
 def _slots(request, filters: ReportFilters):
-    if request.user.role != Role.ADMIN:
-        raise Forbidden()
+    require_admin(request.user)
     event = get_event_for_user(request.user, filters.event) if filters.event else None
     return slots_in(
         request.user.organisation_id,
@@ -83,8 +81,7 @@ def _people(people) -> list[dict]:
 
 
 def _admins_event(request, event_id: int):
-    if request.user.role != Role.ADMIN:
-        raise Forbidden()
+    require_admin(request.user)
     return get_event_for_user(request.user, event_id)
 
 

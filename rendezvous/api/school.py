@@ -7,7 +7,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from rendezvous.accounts.access import people_visible_to
 from rendezvous.accounts.models import STAFF_ROLES, Role, User
-from rendezvous.api.errors import Forbidden, responses
+from rendezvous.api.errors import require_admin, responses
 from rendezvous.api.lists import (
     Columns,
     Page,
@@ -40,11 +40,6 @@ def chosen(rows: QuerySet, ids: list[int]) -> list:
     if len(found) != len(set(ids)):
         raise Http404
     return found
-
-
-def _admin(user: User) -> None:
-    if user.role != Role.ADMIN:
-        raise Forbidden()
 
 
 def _staff_chosen(user: User, ids: list[int]) -> list[User]:
@@ -102,7 +97,7 @@ def get_department(request, department_id: int):
     operation_id="departments_create",
 )
 def create_department(request, body: DepartmentIn):
-    _admin(request.user)
+    require_admin(request.user)
     department = services.create_department(
         organisation=request.user.organisation,
         name=body.name,
@@ -212,7 +207,7 @@ def get_class(request, class_id: int):
     operation_id="classes_create",
 )
 def create_class(request, body: ClassIn):
-    _admin(request.user)
+    require_admin(request.user)
     made = services.create_class(
         organisation=request.user.organisation, **_class_values(request.user, body)
     )
@@ -322,7 +317,7 @@ def get_pupil(request, pupil_id: int):
     operation_id="pupils_create",
 )
 def create_pupil(request, body: PupilIn):
-    _admin(request.user)
+    require_admin(request.user)
     made = services.create_pupil(
         organisation=request.user.organisation, **_pupil_values(request.user, body)
     )

@@ -9,8 +9,8 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from rendezvous.accounts.access import get_user_for_user
-from rendezvous.accounts.models import STAFF_ROLES, Role, User
-from rendezvous.api.errors import Forbidden, responses
+from rendezvous.accounts.models import STAFF_ROLES, User
+from rendezvous.api.errors import require_admin, require_role, responses
 from rendezvous.api.fields import Day, Moment, aware
 from rendezvous.api.lists import (
     Columns,
@@ -154,12 +154,10 @@ class SlotChange(Schema):
 
 def _host(user: User, teacher_id: int | None) -> User:
     """Staff hold their own slots; the office may also set up a colleague's."""
-    if user.role not in STAFF_ROLES:
-        raise Forbidden()
+    require_role(user, *STAFF_ROLES)
     if teacher_id is None or teacher_id == user.pk:
         return user
-    if user.role != Role.ADMIN:
-        raise Forbidden()
+    require_admin(user)
     return get_user_for_user(user, teacher_id, roles=STAFF_ROLES)
 
 

@@ -72,7 +72,7 @@ def test_every_list_is_found():
 
 
 @pytest.mark.parametrize("path", list_paths())
-def test_a_list_reads_the_same_queries_for_one_row_or_two_hundred(path, admin, busy_school):
+def test_a_list_reads_no_more_queries_for_two_hundred_rows_than_for_one(path, admin, busy_school):
     client = signed_in(admin)
     path = path.replace("{teacher_id}", str(busy_school.pk))
 
@@ -84,5 +84,5 @@ def test_a_list_reads_the_same_queries_for_one_row_or_two_hundred(path, admin, b
 
     one, many = queries(1), queries(200)
 
-    assert one == many
-    assert many <= MAX_QUERIES
+    # A page of one is counted; the page of all rows needs no count, so it may read one less.
+    assert many <= one <= MAX_QUERIES

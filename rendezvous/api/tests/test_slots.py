@@ -79,3 +79,21 @@ def test_a_day_beyond_the_calendar_answers_422_not_500(admin):
 
     assert response.status_code == 422
     assert response.json()["details"]["fields"][0]["field"] == "query.date_to"
+
+
+def test_a_short_page_is_not_counted_again(admin, organisation, teacher, event):
+    """The last page says how many there are without a second query for the total."""
+    for _n in range(3):
+        SlotFactory(organisation=organisation, host=teacher, event=event)
+    client = signed_in(admin)
+
+    def answer(**params):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/slots", **params)
+        counted = any("COUNT(" in query["sql"].upper() for query in queries)
+        return response["X-Total-Count"], len(response.json()), counted
+
+    assert answer(limit=50) == ("3", 3, False)
+    assert answer(limit=2) == ("3", 2, True)
+    assert answer(limit=2, offset=2) == ("3", 1, False)
+    assert answer(limit=2, offset=10) == ("3", 0, True)
