@@ -273,12 +273,19 @@ class UserOut(Schema):
     is_active: bool
 
 
-class StaffIn(Schema):
+class TeacherIn(Schema):
     first_name: str = Field(min_length=1, max_length=150)
     last_name: str = Field(min_length=1, max_length=150)
     email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
-    role: Role = Role.TEACHER
     language: Language = LANGUAGE
+
+
+class TeacherChange(TeacherIn):
+    is_active: bool = True
+
+
+class StaffIn(TeacherIn):
+    role: Role = Role.TEACHER
 
 
 class StaffChange(StaffIn):
@@ -304,8 +311,25 @@ def _staff(request, user_id: int) -> User:
     return get_user_for_user(request.user, user_id, write=True, roles=STAFF_ROLES)
 
 
-def _staff_values(user: User, body: StaffIn) -> dict:
+def _staff_values(user: User, body: TeacherIn) -> dict:
     return {**body.model_dump(), "language": body.language or user.organisation.language}
+
+
+def _new_staff(request, body: TeacherIn, role: str) -> User:
+    require_admin(request.user)
+    values = _staff_values(request.user, body) | {"role": role}
+    return accounts.create_staff_user(organisation=request.user.organisation, **values)
+
+
+def _changed_staff(request, user_id: int, body: TeacherChange, role: str | None = None) -> User:
+    """`role` None: the account keeps its own."""
+    staff = _staff(request, user_id)
+    values = _staff_values(request.user, body) | {"role": role or staff.role}
+    return accounts.update_staff_user(user=staff, acting_user=request.user, **values)
+
+
+def _delete_staff(request, user_id: int) -> None:
+    accounts.delete_staff_user(user=_staff(request, user_id), acting_user=request.user)
 
 
 @router.get(
@@ -340,11 +364,7 @@ def get_user(request, user_id: int):
 def create_user(request, body: StaffIn):
     """A teacher's or admin's account; they get a mail with a link to set their password.
     Parents are added with `POST /parents`."""
-    _users(request.user)
-    made = accounts.create_staff_user(
-        organisation=request.user.organisation, **_staff_values(request.user, body)
-    )
-    return Status(201, user_body(made))
+    return Status(201, user_body(_new_staff(request, body, body.role)))
 
 
 @router.put(
@@ -355,12 +375,7 @@ def create_user(request, body: StaffIn):
 def update_user(request, user_id: int, body: StaffChange):
     """A staff account's details, role and whether it is active; the organisation keeps at
     least one active admin, and nobody changes their own role."""
-    changed = accounts.update_staff_user(
-        user=_staff(request, user_id),
-        acting_user=request.user,
-        **_staff_values(request.user, body),
-    )
-    return user_body(changed)
+    return user_body(_changed_staff(request, user_id, body, body.role))
 
 
 @router.delete(
@@ -370,5 +385,43 @@ def update_user(request, user_id: int, body: StaffChange):
 )
 def delete_user(request, user_id: int):
     """A staff account nobody depends on any more (409 otherwise: deactivate it instead)."""
-    accounts.delete_staff_user(user=_staff(request, user_id), acting_user=request.user)
+    _delete_staff(request, user_id)
+    return Status(204, None)
+
+
+def _teacher(request, teacher_id: int) -> dict:
+    rows = teachers_visible_to(request.user).prefetch_related("departments")
+    return teacher_body(rows.get(pk=teacher_id), request.user)
+
+
+@router.post(
+    "/teachers",
+    response=responses({201: TeacherOut}, 401, 403, 409),
+    operation_id="teachers_create",
+)
+def create_teacher(request, body: TeacherIn):
+    """A teacher's account, as `POST /users` with the role teacher: a mail with a link to set
+    the password goes to them."""
+    return Status(201, _teacher(request, _new_staff(request, body, Role.TEACHER).pk))
+
+
+@router.put(
+    "/teachers/{int:teacher_id}",
+    response=responses({200: TeacherOut}, 401, 403, 404, 409),
+    operation_id="teachers_update",
+)
+def update_teacher(request, teacher_id: int, body: TeacherChange):
+    """A teacher's details and whether the account is active; the role stays."""
+    _changed_staff(request, teacher_id, body)
+    return _teacher(request, teacher_id)
+
+
+@router.delete(
+    "/teachers/{int:teacher_id}",
+    response=responses({204: None}, 401, 403, 404, 409),
+    operation_id="teachers_delete",
+)
+def delete_teacher(request, teacher_id: int):
+    """An account nobody depends on any more (409 otherwise: deactivate it instead)."""
+    _delete_staff(request, teacher_id)
     return Status(204, None)

@@ -16,7 +16,8 @@ from rendezvous.api.lists import (
     sort_choices,
     sort_field,
 )
-from rendezvous.scheduling.access import subjects_visible_to
+from rendezvous.scheduling import services as scheduling
+from rendezvous.scheduling.access import get_subject_for_user, subjects_visible_to
 from rendezvous.school import services
 from rendezvous.school.access import (
     classes_visible_to,
@@ -352,9 +353,46 @@ class SubjectOut(Schema):
     name: str
 
 
+class SubjectIn(Schema):
+    name: str = NAME
+
+
 @router.get(
     "/subjects", response=responses({200: list[SubjectOut]}, 401), operation_id="subjects_list"
 )
 def list_subjects(request, response: HttpResponse, page: Query[Page]):
     rows = subjects_visible_to(request.user).order_by("name", "pk")
     return [{"id": s.pk, "name": s.name} for s in page_of(request, response, rows, page)]
+
+
+@router.post(
+    "/subjects",
+    response=responses({201: SubjectOut}, 401, 403, 409),
+    operation_id="subjects_create",
+)
+def create_subject(request, body: SubjectIn):
+    require_admin(request.user)
+    made = scheduling.create_subject(organisation=request.user.organisation, name=body.name)
+    return Status(201, {"id": made.pk, "name": made.name})
+
+
+@router.put(
+    "/subjects/{int:subject_id}",
+    response=responses({200: SubjectOut}, 401, 403, 404, 409),
+    operation_id="subjects_update",
+)
+def rename_subject(request, subject_id: int, body: SubjectIn):
+    subject = get_subject_for_user(request.user, subject_id, write=True)
+    scheduling.rename_subject(subject=subject, name=body.name)
+    return {"id": subject.pk, "name": subject.name}
+
+
+@router.delete(
+    "/subjects/{int:subject_id}",
+    response=responses({204: None}, 401, 403, 404),
+    operation_id="subjects_delete",
+)
+def delete_subject(request, subject_id: int):
+    """Its slots stay, without a subject."""
+    scheduling.delete_subject(subject=get_subject_for_user(request.user, subject_id, write=True))
+    return Status(204, None)

@@ -11,6 +11,7 @@ from rendezvous.api.tests.api_client import ApiClient, signed_in
 from rendezvous.bookings.models import Booking
 from rendezvous.notifications.tests.factories import FailedEmailFactory
 from rendezvous.organisations.tests.factories import OrganisationFactory
+from rendezvous.scheduling.models import Subject
 
 ROLES = [
     "anonymous",
@@ -293,11 +294,47 @@ ROWS = {
         _admin_only(admin=204, **ONLY_ITS_OWN),
     ),
     "subjects_list": ("get", "/subjects", None, _expect()),
+    "subjects_create": (
+        "post",
+        "/subjects",
+        {"name": "Chemie"},
+        _admin_only(admin=201, foreign_admin=201),
+    ),
+    "subjects_update": (
+        "put",
+        "/subjects/{subject}",
+        {"name": "Mathe"},
+        _admin_only(**OUTSIDERS),
+    ),
+    "subjects_delete": (
+        "delete",
+        "/subjects/{subject}",
+        None,
+        _admin_only(admin=204, **OUTSIDERS),
+    ),
     # `{teacher}` leads the child's class; `{colleague}` is another teacher.
     "teachers_list": ("get", "/teachers", None, _expect()),
     "teachers_get": ("get", "/teachers/{teacher}", None, SEES_THE_TEACHER),
     "teachers_slots": ("get", "/teachers/{teacher}/slots", None, SEES_THE_TEACHER),
     "teachers_schedule": ("get", "/teachers/{teacher}/schedule", None, SEES_THE_TEACHER),
+    "teachers_create": (
+        "post",
+        "/teachers",
+        {"first_name": "Jonas", "last_name": "Weber", "email": "j.weber@example.org"},
+        _admin_only(admin=201, foreign_admin=201),
+    ),
+    "teachers_update": (
+        "put",
+        "/teachers/{colleague}",
+        {"first_name": "Jonas", "last_name": "Weber", "email": "colleague@example.org"},
+        _admin_only(**OUTSIDERS),
+    ),
+    "teachers_delete": (
+        "delete",
+        "/teachers/{colleague}",
+        None,
+        _admin_only(admin=204, **OUTSIDERS),
+    ),
     "parents_list": ("get", "/parents", None, _admin_only()),
     "parents_me": (
         "get",
@@ -411,6 +448,7 @@ def test_each_role_gets_what_the_rules_allow(
         "parent": parent.pk,
         "teacher": teacher.pk,
         "colleague": people["other_teacher"].pk,
+        "subject": Subject.objects.create(organisation=organisation, name="Mathematik").pk,
         "year": event.starts_on.year,
         "month": event.starts_on.month,
         "evening": f"{event.starts_on}T19:00:00",

@@ -129,3 +129,18 @@ def test_lists_of_people_read_a_fixed_number_of_queries(
     many = {path: queries_for(path) for path in few}
 
     assert many == few
+
+
+def test_the_office_adds_and_changes_a_teacher_who_stays_a_teacher(admin, department):
+    client = signed_in(admin)
+    body = {"first_name": "Jonas", "last_name": "Weber", "email": "j.weber@example.org"}
+
+    made = client.post("/teachers", body)
+    teacher = User.objects.get(pk=made.json()["id"])
+    changed = client.put(f"/teachers/{teacher.pk}", {**body, "is_active": False})
+
+    assert made.status_code == 201 and teacher.role == Role.TEACHER
+    assert changed.status_code == 200, changed.content
+    teacher.refresh_from_db()
+    assert (teacher.role, teacher.is_active) == (Role.TEACHER, False)
+    assert client.delete(f"/teachers/{teacher.pk}").status_code == 204

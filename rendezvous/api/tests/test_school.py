@@ -88,3 +88,17 @@ def test_lists_read_a_fixed_number_of_queries(admin, organisation, school_class,
     many = {path: queries_for(path) for path in few}
 
     assert many == few
+
+
+def test_subjects_are_named_once_and_their_slots_stay(admin, organisation, slot):
+    from rendezvous.scheduling.models import Slot, Subject
+
+    client = signed_in(admin)
+    made = client.post("/subjects", {"name": "Chemie"})
+    subject = Subject.objects.get(pk=made.json()["id"])
+    Slot.objects.filter(pk=slot.pk).update(subject=subject)
+
+    assert error_of(client.post("/subjects", {"name": "chemie"})) == (409, "name_taken")
+    assert client.put(f"/subjects/{subject.pk}", {"name": "Biologie"}).json()["name"] == "Biologie"
+    assert client.delete(f"/subjects/{subject.pk}").status_code == 204
+    assert Slot.objects.get(pk=slot.pk).subject is None

@@ -22,6 +22,11 @@ from rendezvous.scheduling.services.slots import (
     refuse_overlaps,
     save_slot,
 )
+from rendezvous.scheduling.services.subjects import (
+    create_subject,
+    delete_subject,
+    rename_subject,
+)
 
 __all__ = [
     "SlotPattern",
@@ -30,13 +35,16 @@ __all__ = [
     "check_slot_edit",
     "create_event",
     "create_slot",
+    "create_subject",
     "delete_event",
+    "delete_subject",
     "expand_pattern",
     "find_overlaps",
     "generate_slots",
     "lock_slot",
     "preview_slots",
     "refuse_overlaps",
+    "rename_subject",
     "save_slot",
     "set_event_phase",
     "update_event",
