@@ -10,6 +10,7 @@ from rendezvous.accounts.models import Role
 from rendezvous.bookings.selectors import active_bookings_of_event, with_counts
 from rendezvous.lib.errors import DomainError
 from rendezvous.lib.views import report_error, role_required
+from rendezvous.reports.selectors import event_summary
 from rendezvous.scheduling import selectors, services
 from rendezvous.scheduling.access import events_visible_to, get_event_for_user
 from rendezvous.scheduling.forms import EventForm
@@ -75,6 +76,8 @@ def event_detail(request, pk: int):
     ]
     context = {
         "event": event,
+        # Who has booked, with the reminder, while parents can book.
+        "summary": event_summary(event) if event.phase == Phase.OPEN else None,
         "classes": event.classes.all(),
         "teachers": selectors.slot_counts_per_teacher(event),
         "bookings_count": bookings_count,

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from rendezvous.accounts.models import Role
 from rendezvous.lib.errors import DomainError
-from rendezvous.lib.views import report_error, role_required
+from rendezvous.lib.views import report_error, role_required, safe_next
 from rendezvous.office.forms import ReportFilterForm
 from rendezvous.office.views.appointments import default_event
 from rendezvous.reports.selectors import event_summary, slots_in, subject_load, teacher_load, total
@@ -62,4 +62,5 @@ def event_remind(request, pk: int):
             count,
         )
         messages.success(request, text % {"count": count})
-    return redirect(f"{reverse('office:reports')}?{urlencode({'event': event.pk})}")
+    report = f"{reverse('office:reports')}?{urlencode({'event': event.pk})}"
+    return redirect(safe_next(request, report))

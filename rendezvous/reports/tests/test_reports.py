@@ -160,3 +160,27 @@ def test_the_api_gives_the_pages_figures(admin, evening, event, other_teacher):
         {"id": other_teacher.pk, "name": str(other_teacher)}
     ]
     assert api.post(f"/reports/events/{event.pk}/remind", {}).json() == {"sent": 1}
+
+
+def test_the_event_page_counts_the_families_and_reminds_from_where_it_is(
+    client, admin, evening, event
+):
+    client.force_login(admin)
+    page = reverse("office:event-detail", args=[event.pk])
+
+    html = client.get(page).content.decode()
+    response = client.post(reverse("office:event-remind", args=[event.pk]), {"next": page})
+
+    assert "1 of 3 families have booked." in html and "Send a reminder to 1 family" in html
+    assert response.status_code == 302 and response["Location"] == page
+    assert OutgoingEmail.objects.get().to == "waiting@example.org"
+
+
+def test_a_closed_events_page_offers_no_reminder(client, admin, evening, event):
+    event.phase = Phase.CLOSED
+    event.save(update_fields=["phase"])
+    client.force_login(admin)
+
+    html = client.get(reverse("office:event-detail", args=[event.pk])).content.decode()
+
+    assert "Send a reminder" not in html and "families have booked" not in html
