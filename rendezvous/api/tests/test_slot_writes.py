@@ -176,7 +176,8 @@ def test_a_pattern_previews_without_creating_then_creates_every_slot(teacher, ev
 
 def test_a_pattern_that_clashes_creates_nothing_and_names_the_clash(teacher, event, slot):
     start = timezone.localtime(slot.starts_at)
-    body = pattern(event, window_start=f"{start:%H:%M}", window_end=f"{start.hour + 1:02d}:00")
+    end = start + timedelta(minutes=30)
+    body = pattern(event, window_start=f"{start:%H:%M}", window_end=f"{end:%H:%M}")
     client = signed_in(teacher)
 
     preview = client.post("/slots/bulk?preview=true", body).json()
