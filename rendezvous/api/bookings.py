@@ -11,7 +11,7 @@ from ninja import Field, Header, Query, Router, Schema, Status
 
 from rendezvous.accounts.models import STAFF_ROLES, Role
 from rendezvous.api.errors import InvalidInput, require_role, responses
-from rendezvous.api.fields import Day
+from rendezvous.api.fields import Day, Id
 from rendezvous.api.lists import (
     Columns,
     Page,
@@ -62,8 +62,8 @@ class BookingOut(Schema):
 
 
 class BookingIn(Schema):
-    slot: int
-    pupil: int
+    slot: Id
+    pupil: Id
     seats: int = Field(1, ge=1, le=2)
 
 
@@ -75,11 +75,11 @@ BOOKING_ORDER: Columns = {
 
 
 class BookingFilters(Schema):
-    event: int | None = None
-    teacher: int | None = None
-    school_class: int | None = Field(None, alias="class", description="the pupil's class")
-    pupil: int | None = None
-    parent: int | None = Field(None, description="the family's: booked by or for a child of")
+    event: Id | None = None
+    teacher: Id | None = None
+    school_class: Id | None = Field(None, alias="class", description="the pupil's class")
+    pupil: Id | None = None
+    parent: Id | None = Field(None, description="the family's: booked by or for a child of")
     status: BookingStatus | None = None
     date_from: Day | None = Field(None, description="first day, in the organisation's zone")
     date_to: Day | None = Field(None, description="last day, in the organisation's zone")
@@ -163,7 +163,7 @@ def create_booking(
 
 
 class MoveIn(Schema):
-    slot: int
+    slot: Id
 
 
 @router.delete(

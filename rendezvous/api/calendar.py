@@ -12,7 +12,7 @@ from rendezvous.accounts.access import get_user_for_user
 from rendezvous.accounts.models import STAFF_ROLES, User
 from rendezvous.api.bookings import BookingOut, booking_body
 from rendezvous.api.errors import Forbidden, require_admin, responses
-from rendezvous.api.fields import Day
+from rendezvous.api.fields import Day, Id
 from rendezvous.api.slots import SlotOut, slot_body
 from rendezvous.bookings.access import bookings_visible_to
 from rendezvous.bookings.models import ACTIVE_STATUSES
@@ -41,7 +41,7 @@ class CalendarOut(Schema):
 
 
 class Whose(Schema):
-    teacher: int | None = Field(
+    teacher: Id | None = Field(
         None, description="the office: any teacher's calendar; others see their own"
     )
 

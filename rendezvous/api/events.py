@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import model_validator
 
 from rendezvous.api.errors import require_admin, responses
-from rendezvous.api.fields import Day, Moment, aware
+from rendezvous.api.fields import Day, Id, Moment, aware
 from rendezvous.api.lists import (
     Columns,
     Page,
@@ -64,7 +64,7 @@ class EventIn(Schema):
     ends_on: Day
     booking_opens_at: Moment
     booking_closes_at: Moment
-    classes: list[int] = Field([], max_length=500)
+    classes: list[Id] = Field([], max_length=500)
     default_slot_minutes: int = Field(10, ge=1, le=600)
     change_cutoff_hours: int = Field(24, ge=0, le=24 * 60)
     auto_confirm: bool = False

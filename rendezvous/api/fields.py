@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 from pydantic import AfterValidator, Field
 
+from rendezvous.lib.views import MAX_ID
 from rendezvous.scheduling.forms import FIRST_YEAR, LAST_YEAR, is_plausible_day
 
 
@@ -18,6 +19,8 @@ def _plausible(value: date) -> date:
 
 
 Day = Annotated[date, AfterValidator(_plausible)]
+# A row's id: what the database's 64-bit keys can hold.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Moment = Annotated[datetime, AfterValidator(_plausible)]
 
 

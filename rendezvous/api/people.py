@@ -11,7 +11,7 @@ from rendezvous.accounts import services as accounts
 from rendezvous.accounts.access import get_user_for_user, people_visible_to
 from rendezvous.accounts.models import STAFF_ROLES, Role, User
 from rendezvous.api.errors import require_admin, require_role, responses
-from rendezvous.api.fields import LANGUAGE, Language
+from rendezvous.api.fields import LANGUAGE, Id, Language
 from rendezvous.api.lists import (
     Columns,
     Page,
@@ -46,9 +46,9 @@ class TeacherOut(Schema):
 
 
 class TeacherFilters(Schema):
-    department: int | None = None
-    subject: int | None = Field(None, description="who holds slots of this subject")
-    school_class: int | None = Field(None, alias="class", description="who leads or teaches it")
+    department: Id | None = None
+    subject: Id | None = Field(None, description="who holds slots of this subject")
+    school_class: Id | None = Field(None, alias="class", description="who leads or teaches it")
     q: str = SEARCH
     sort: PeopleSort = sort_field("name")
 
@@ -142,11 +142,11 @@ class ParentIn(Schema):
     last_name: str = Field(min_length=1, max_length=150)
     email: str = Field("", max_length=254, pattern=r"^([^@\s]+@[^@\s]+)?$")
     language: Language = LANGUAGE
-    children: list[int] = Field([], max_length=50)
+    children: list[Id] = Field([], max_length=50)
 
 
 class ParentFilters(Schema):
-    school_class: int | None = Field(None, alias="class", description="parents of its pupils")
+    school_class: Id | None = Field(None, alias="class", description="parents of its pupils")
     q: str = SEARCH
     sort: PeopleSort = sort_field("name")
 

@@ -3,7 +3,7 @@
 from ninja import Field, Query, Router, Schema
 
 from rendezvous.api.errors import require_admin, responses
-from rendezvous.api.fields import Day
+from rendezvous.api.fields import Day, Id
 from rendezvous.reports.selectors import event_summary, slots_in, subject_load, teacher_load
 from rendezvous.reports.services import remind_families
 from rendezvous.scheduling.access import get_event_for_user
@@ -22,7 +22,7 @@ class LoadOut(Schema):
 
 
 class ReportFilters(Schema):
-    event: int | None = None
+    event: Id | None = None
     date_from: Day | None = Field(None, description="first day, in the organisation's zone")
     date_to: Day | None = Field(None, description="last day, in the organisation's zone")
 

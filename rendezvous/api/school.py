@@ -8,6 +8,7 @@ from ninja import Field, Query, Router, Schema, Status
 from rendezvous.accounts.access import people_visible_to
 from rendezvous.accounts.models import STAFF_ROLES, Role, User
 from rendezvous.api.errors import require_admin, responses
+from rendezvous.api.fields import Id
 from rendezvous.api.lists import (
     Columns,
     Page,
@@ -59,7 +60,7 @@ class DepartmentOut(Schema):
 
 class DepartmentIn(Schema):
     name: str = NAME
-    teachers: list[int] = IDS
+    teachers: list[Id] = IDS
 
 
 def department_body(department) -> dict:
@@ -148,13 +149,13 @@ class ClassOut(Schema):
 
 class ClassIn(Schema):
     name: str = NAME
-    department: int
-    class_teachers: list[int] = IDS
-    subject_teachers: list[int] = IDS
+    department: Id
+    class_teachers: list[Id] = IDS
+    subject_teachers: list[Id] = IDS
 
 
 class ClassFilters(Schema):
-    department: int | None = None
+    department: Id | None = None
     sort: sort_choices(CLASS_ORDER) = sort_field("name")
 
 
@@ -249,8 +250,8 @@ class PupilOut(Schema):
 class PupilIn(Schema):
     first_name: str = Field(min_length=1, max_length=150)
     last_name: str = Field(min_length=1, max_length=150)
-    school_class: int = Field(alias="class")
-    parents: list[int] = IDS
+    school_class: Id = Field(alias="class")
+    parents: list[Id] = IDS
 
 
 PUPIL_ORDER: Columns = {
@@ -260,7 +261,7 @@ PUPIL_ORDER: Columns = {
 
 
 class PupilFilters(Schema):
-    school_class: int | None = Field(None, alias="class", description="a class's id")
+    school_class: Id | None = Field(None, alias="class", description="a class's id")
     q: str = Field("", max_length=200, description="words each name (or email) must contain")
     sort: sort_choices(PUPIL_ORDER) = sort_field("name")
 

@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from rendezvous.accounts.access import get_user_for_user
 from rendezvous.accounts.models import STAFF_ROLES, User
 from rendezvous.api.errors import require_admin, require_role, responses
-from rendezvous.api.fields import Day, Moment, aware
+from rendezvous.api.fields import Day, Id, Moment, aware
 from rendezvous.api.lists import (
     Columns,
     Page,
@@ -61,9 +61,9 @@ SLOT_ORDER: Columns = {
 
 
 class SlotFilters(Schema):
-    teacher: int | None = None
-    event: int | None = None
-    subject: int | None = None
+    teacher: Id | None = None
+    event: Id | None = None
+    subject: Id | None = None
     mode: Mode | None = None
     status: SlotStatus | None = None
     free: bool = Field(False, description="only times still open to book, from now on")
@@ -123,8 +123,8 @@ def get_slot(request, slot_id: int):
 
 
 class Holder(Schema):
-    event: int | None = Field(None, description="the event the slot belongs to, if any")
-    teacher: int | None = Field(
+    event: Id | None = Field(None, description="the event the slot belongs to, if any")
+    teacher: Id | None = Field(
         None, description="admins: whose slot it is; by default the signed-in person's"
     )
 
@@ -137,7 +137,7 @@ class Place(Schema):
 
 
 class SlotIn(Holder, Place):
-    subject: int | None = None
+    subject: Id | None = None
     starts_at: Moment = Field(description="without an offset, on the organisation's clock")
     ends_at: Moment
 
@@ -149,7 +149,7 @@ class SlotChange(Schema):
     mode: Mode | None = None
     room: str | None = Field(None, max_length=100)
     video_url: str | None = Field(None, max_length=200)
-    subject: int | None = Field(None, description="null for none")
+    subject: Id | None = Field(None, description="null for none")
 
 
 def _host(user: User, teacher_id: int | None) -> User:

@@ -97,3 +97,13 @@ def test_a_short_page_is_not_counted_again(admin, organisation, teacher, event):
     assert answer(limit=2) == ("3", 2, True)
     assert answer(limit=2, offset=2) == ("3", 1, False)
     assert answer(limit=2, offset=10) == ("3", 0, True)
+
+
+def test_an_id_beyond_the_databases_keys_answers_422_not_500(admin, teacher, event):
+    huge = 10**23
+    client = signed_in(admin)
+
+    assert client.get("/slots", event=huge).status_code == 422
+    assert client.get("/bookings", pupil=huge).status_code == 422
+    body = {"event": huge, "starts_at": "2030-01-07T10:00", "ends_at": "2030-01-07T10:10"}
+    assert client.post("/slots", body).status_code == 422
