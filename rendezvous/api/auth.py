@@ -11,6 +11,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from rendezvous.accounts.forms import LoginForm
+from rendezvous.accounts.middleware import activate_preferences
 from rendezvous.accounts.models import TokenScope
 from rendezvous.accounts.tokens import holder_of
 from rendezvous.api.errors import CsrfFailed, UnsupportedMediaType, responses
@@ -52,6 +53,7 @@ class TokenAuth(HttpBearer):
         if request.method not in SAFE_METHODS and scope != TokenScope.WRITE:
             raise ReadOnlyToken()
         request.user = user
+        activate_preferences(request, user)
         return user
 
 

@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import model_validator
 
 from rendezvous.api.errors import require_admin, responses
-from rendezvous.api.fields import Day, Id, Moment, aware
+from rendezvous.api.fields import Day, Id, Moment, Text, aware
 from rendezvous.api.lists import (
     Columns,
     Page,
@@ -33,7 +33,7 @@ LANGUAGES = [code for code, _label in settings.LANGUAGES]
 
 
 class Wording(Schema):
-    name: str = Field("", max_length=200)
+    name: Text = Field("", max_length=200)
     description: str = Field("", max_length=5000)
 
 
@@ -55,7 +55,7 @@ class EventOut(Schema):
 
 
 class EventIn(Schema):
-    name: str = Field(min_length=1, max_length=200)
+    name: Text = Field(min_length=1, max_length=200)
     description: str = Field("", max_length=5000)
     translations: dict[str, Wording] = Field(
         {}, description="the name and description in other languages, by language code"
@@ -99,8 +99,8 @@ def event_body(event) -> dict:
 
 def _fields(user, body: EventIn) -> dict:
     values = body.model_dump(exclude={"classes", "translations"})
-    values["booking_opens_at"] = aware(values["booking_opens_at"])
-    values["booking_closes_at"] = aware(values["booking_closes_at"])
+    for name in ("booking_opens_at", "booking_closes_at"):
+        values[name] = aware(values[name], f"body.{name}")
     values["translations"] = {
         code: {field: text for field, text in wording.items() if text}
         for code, wording in body.model_dump()["translations"].items()

@@ -9,11 +9,12 @@ from ninja import Schema
 from pydantic import Field
 
 MAX_LIMIT = 200
+MAX_OFFSET = 10**9  # beyond any list; a larger one would overflow the database's integer
 
 
 class Page(Schema):
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 def page_of(request: HttpRequest, response: HttpResponse, rows: QuerySet, page: Page) -> list:
@@ -28,7 +29,8 @@ def page_of(request: HttpRequest, response: HttpResponse, rows: QuerySet, page: 
     if page.offset + page.limit < total:
         links.append(_link(request, page.limit, page.offset + page.limit, "next"))
     if page.offset > 0:
-        links.append(_link(request, page.limit, max(0, page.offset - page.limit), "prev"))
+        previous = min(page.offset - page.limit, total - page.limit)  # past the end: the last
+        links.append(_link(request, page.limit, max(0, previous), "prev"))
     if links:
         response["Link"] = ", ".join(links)
     return found

@@ -42,7 +42,7 @@ def _is_json(response) -> bool:
 
 EXPOSED = "X-Total-Count, Link, Retry-After"
 ALLOWED_HEADERS = "Authorization, Content-Type, Idempotency-Key, X-CSRFToken, Accept-Language"
-ALLOWED_METHODS = "GET, POST, PATCH, DELETE"
+ALLOWED_METHODS = "GET, POST, PUT, PATCH, DELETE"
 
 
 class CorsMiddleware:

@@ -10,8 +10,8 @@ from ninja import Field, Query, Router, Schema, Status
 from rendezvous.accounts import services as accounts
 from rendezvous.accounts.access import get_user_for_user, people_visible_to
 from rendezvous.accounts.models import STAFF_ROLES, Role, User
-from rendezvous.api.errors import require_admin, require_role, responses
-from rendezvous.api.fields import LANGUAGE, Id, Language
+from rendezvous.api.errors import InvalidInput, require_admin, require_role, responses
+from rendezvous.api.fields import LANGUAGE, Id, Language, Text
 from rendezvous.api.lists import (
     Columns,
     Page,
@@ -54,16 +54,23 @@ class TeacherFilters(Schema):
 
 
 def teacher_body(teacher: User, viewer: User) -> dict:
+    staff = viewer.role in STAFF_ROLES
     return {
         "id": teacher.pk,
         "first_name": teacher.first_name,
         "last_name": teacher.last_name,
-        "email": teacher.email if viewer.role in STAFF_ROLES else None,
-        "departments": sorted(d.pk for d in teacher.departments.all()),
+        "email": teacher.email if staff else None,
+        "departments": sorted(d.pk for d in teacher.departments.all()) if staff else [],
     }
 
 
-def filtered_teachers(rows: QuerySet[User], filters: TeacherFilters) -> QuerySet[User]:
+def filtered_teachers(
+    rows: QuerySet[User], filters: TeacherFilters, viewer: User
+) -> QuerySet[User]:
+    """Parents see names only: their search and order leave the addresses out."""
+    staff = viewer.role in STAFF_ROLES
+    if not staff and filters.sort.endswith("email"):
+        raise InvalidInput(details={"fields": [{"field": "query.sort", "message": "name"}]})
     if filters.department is not None:
         rows = rows.filter(departments=filters.department)
     if filters.subject is not None:
@@ -72,7 +79,7 @@ def filtered_teachers(rows: QuerySet[User], filters: TeacherFilters) -> QuerySet
         rows = rows.filter(
             Q(classes_led=filters.school_class) | Q(classes_taught=filters.school_class)
         )
-    rows = matching_people(rows, search_words(filters.q))
+    rows = matching_people(rows, search_words(filters.q), emails=staff)
     return ordered(rows.distinct(), filters.sort, PEOPLE_ORDER)
 
 
@@ -84,7 +91,7 @@ def list_teachers(
 ):
     """Staff: every teacher and admin of the organisation; parents: their children's
     teachers."""
-    rows = filtered_teachers(teachers_visible_to(request.user), filters)
+    rows = filtered_teachers(teachers_visible_to(request.user), filters, request.user)
     rows = rows.prefetch_related("departments")
     return [teacher_body(row, request.user) for row in page_of(request, response, rows, page)]
 
@@ -138,8 +145,8 @@ class ParentOut(Schema):
 
 
 class ParentIn(Schema):
-    first_name: str = Field(min_length=1, max_length=150)
-    last_name: str = Field(min_length=1, max_length=150)
+    first_name: Text = Field(min_length=1, max_length=150)
+    last_name: Text = Field(min_length=1, max_length=150)
     email: str = Field("", max_length=254, pattern=r"^([^@\s]+@[^@\s]+)?$")
     language: Language = LANGUAGE
     children: list[Id] = Field([], max_length=50)
@@ -274,22 +281,22 @@ class UserOut(Schema):
 
 
 class TeacherIn(Schema):
-    first_name: str = Field(min_length=1, max_length=150)
-    last_name: str = Field(min_length=1, max_length=150)
+    first_name: Text = Field(min_length=1, max_length=150)
+    last_name: Text = Field(min_length=1, max_length=150)
     email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
     language: Language = LANGUAGE
 
 
 class TeacherChange(TeacherIn):
-    is_active: bool = True
+    is_active: bool | None = Field(None, description="left out: unchanged")
 
 
 class StaffIn(TeacherIn):
     role: Role = Role.TEACHER
 
 
-class StaffChange(StaffIn):
-    is_active: bool = True
+class StaffChange(TeacherChange):
+    role: Role | None = Field(None, description="left out: unchanged")
 
 
 class UserFilters(Schema):
@@ -324,7 +331,11 @@ def _new_staff(request, body: TeacherIn, role: str) -> User:
 def _changed_staff(request, user_id: int, body: TeacherChange, role: str | None = None) -> User:
     """`role` None: the account keeps its own."""
     staff = _staff(request, user_id)
-    values = _staff_values(request.user, body) | {"role": role or staff.role}
+    values = body.model_dump() | {
+        "role": role or staff.role,
+        "language": body.language or staff.language,
+        "is_active": staff.is_active if body.is_active is None else body.is_active,
+    }
     return accounts.update_staff_user(user=staff, acting_user=request.user, **values)
 
 

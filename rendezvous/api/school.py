@@ -8,7 +8,7 @@ from ninja import Field, Query, Router, Schema, Status
 from rendezvous.accounts.access import people_visible_to
 from rendezvous.accounts.models import STAFF_ROLES, Role, User
 from rendezvous.api.errors import require_admin, responses
-from rendezvous.api.fields import Id
+from rendezvous.api.fields import Id, Text
 from rendezvous.api.lists import (
     Columns,
     Page,
@@ -59,7 +59,7 @@ class DepartmentOut(Schema):
 
 
 class DepartmentIn(Schema):
-    name: str = NAME
+    name: Text = NAME
     teachers: list[Id] = IDS
 
 
@@ -148,7 +148,7 @@ class ClassOut(Schema):
 
 
 class ClassIn(Schema):
-    name: str = NAME
+    name: Text = NAME
     department: Id
     class_teachers: list[Id] = IDS
     subject_teachers: list[Id] = IDS
@@ -248,8 +248,8 @@ class PupilOut(Schema):
 
 
 class PupilIn(Schema):
-    first_name: str = Field(min_length=1, max_length=150)
-    last_name: str = Field(min_length=1, max_length=150)
+    first_name: Text = Field(min_length=1, max_length=150)
+    last_name: Text = Field(min_length=1, max_length=150)
     school_class: Id = Field(alias="class")
     parents: list[Id] = IDS
 
@@ -355,7 +355,7 @@ class SubjectOut(Schema):
 
 
 class SubjectIn(Schema):
-    name: str = NAME
+    name: Text = NAME
 
 
 @router.get(

@@ -2,6 +2,7 @@
 one by one or from a pattern, change and delete them with the pages' services and rules."""
 
 from datetime import datetime, time
+from typing import Annotated
 
 from django.db.models import F
 from django.http import HttpResponse
@@ -11,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from rendezvous.accounts.access import get_user_for_user
 from rendezvous.accounts.models import STAFF_ROLES, User
 from rendezvous.api.errors import require_admin, require_role, responses
-from rendezvous.api.fields import Day, Id, Moment, aware
+from rendezvous.api.fields import Day, Id, Moment, aware_span
 from rendezvous.api.lists import (
     Columns,
     Page,
@@ -180,12 +181,13 @@ def create(request, body: SlotIn):
     """A time to book. Refused when it overlaps another of the teacher's slots (409 overlap,
     with the clashes), lies outside its event's days or in a closed event."""
     host = _host(request.user, body.teacher)
+    starts_at, ends_at = aware_span(body.starts_at, body.ends_at)
     slot = create_slot(
         host=host,
         event=_event(request.user, body.event),
         subject=_subject(request.user, body.subject),
-        starts_at=aware(body.starts_at),
-        ends_at=aware(body.ends_at),
+        starts_at=starts_at,
+        ends_at=ends_at,
         **body.model_dump(include={"capacity", "mode", "room", "video_url"}),
     )
     return Status(201, _fresh(request, slot.pk))
@@ -206,7 +208,7 @@ def update(request, slot_id: int, change: SlotChange):
     values.update((name, value) for name, value in sent.items() if value is not None)
     if "subject" in sent:
         values["subject"] = _subject(request.user, sent["subject"])
-    values["starts_at"], values["ends_at"] = aware(values["starts_at"]), aware(values["ends_at"])
+    values["starts_at"], values["ends_at"] = aware_span(values["starts_at"], values["ends_at"])
     update_slot(slot=slot, **values)
     return _fresh(request, slot_id)
 
@@ -233,7 +235,7 @@ class FixedBreak(Schema):
 class PatternIn(Holder, Place):
     first_day: Day
     last_day: Day | None = Field(None, description="by default the first day")
-    weekdays: list[int] = Field(
+    weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(
         [0, 1, 2, 3, 4, 5, 6], description="0 is Monday, 6 Sunday", max_length=7
     )
     window_start: time
@@ -246,7 +248,7 @@ class PatternIn(Holder, Place):
 
     def to_pattern(self) -> SlotPattern:
         return SlotPattern(
-            weekdays=frozenset(day for day in self.weekdays if 0 <= day <= 6),
+            weekdays=frozenset(self.weekdays),
             fixed_breaks=tuple((b.start, b.minutes) for b in self.fixed_breaks),
             excluded_dates=frozenset(self.excluded_dates),
             **self.model_dump(

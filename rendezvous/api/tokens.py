@@ -10,6 +10,7 @@ from rendezvous.accounts.models import TokenScope
 from rendezvous.accounts.tokens import create_token, get_token_for_user, revoke_token, tokens_of
 from rendezvous.api.auth import session_auth
 from rendezvous.api.errors import InvalidInput, responses
+from rendezvous.api.fields import Text
 
 router = Router(tags=["tokens"], auth=session_auth)
 
@@ -28,7 +29,7 @@ class NewTokenOut(TokenOut):
 
 
 class TokenIn(Schema):
-    name: str = Field(..., min_length=1, max_length=100)
+    name: Text = Field(..., min_length=1, max_length=100)
     scope: TokenScope = TokenScope.READ
     expires_at: datetime | None = None
 

@@ -89,8 +89,8 @@ def get_pupil_for_user(user: User, pupil_id: int, *, write: bool = False) -> Pup
 
 
 def teachers_visible_to(user: User) -> QuerySet[User]:
-    """Staff: their organisation's teachers and admins; parents: those who lead or teach a
-    class of one of their children."""
+    """Staff: their organisation's teachers and admins; parents: the active ones who lead or
+    teach a class of one of their children."""
     if not _organisation_member(user):
         return User.objects.none()
     staff = User.objects.filter(organisation_id=user.organisation_id, role__in=STAFF_ROLES)
@@ -98,7 +98,8 @@ def teachers_visible_to(user: User) -> QuerySet[User]:
         return staff
     if user.role == Role.PARENT:
         classes = SchoolClass.objects.filter(pupils__guardianships__parent=user).values("pk")
-        return staff.filter(Q(classes_led__in=classes) | Q(classes_taught__in=classes)).distinct()
+        taught = Q(classes_led__in=classes) | Q(classes_taught__in=classes)
+        return staff.filter(taught, is_active=True).distinct()
     return staff.none()
 
 

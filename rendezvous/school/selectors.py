@@ -122,10 +122,13 @@ def matching_pupils(pupils: QuerySet[Pupil], words: list[str]) -> QuerySet[Pupil
     return pupils
 
 
-def matching_people(people: QuerySet[User], words: list[str]) -> QuerySet[User]:
-    """People whose name or email address contains each word."""
+def matching_people(
+    people: QuerySet[User], words: list[str], *, emails: bool = True
+) -> QuerySet[User]:
+    """People whose name (or, with `emails`, email address) contains each word."""
+    fields = ("first_name", "last_name", "email") if emails else ("first_name", "last_name")
     for word in words:
-        people = people.filter(_contains(("first_name", "last_name", "email"), word))
+        people = people.filter(_contains(fields, word))
     return people
 
 

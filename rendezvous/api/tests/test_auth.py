@@ -98,6 +98,7 @@ def test_a_listed_origin_gets_cors_with_the_paging_headers_and_a_preflight(setti
     assert preflight.status_code == 204
     assert preflight["Access-Control-Allow-Origin"] == APP
     assert "Idempotency-Key" in preflight["Access-Control-Allow-Headers"]
+    assert "PUT" in preflight["Access-Control-Allow-Methods"].split(", ")
     answer = client.get("/api/v1/bookings", headers={"Origin": APP})
     assert answer.status_code == 401  # refusals carry the headers too, so the app can read them
     assert answer["Access-Control-Allow-Origin"] == APP
