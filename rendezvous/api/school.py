@@ -5,8 +5,8 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from rendezvous.accounts.access import people_visible_to
-from rendezvous.accounts.models import STAFF_ROLES, Role, User
+from rendezvous.accounts.access import get_parents_for_user, people_visible_to
+from rendezvous.accounts.models import STAFF_ROLES, User
 from rendezvous.api.errors import require_admin, responses
 from rendezvous.api.fields import Id, Text
 from rendezvous.api.lists import (
@@ -292,7 +292,7 @@ def _pupil_values(user: User, body: PupilIn) -> dict:
         "first_name": body.first_name,
         "last_name": body.last_name,
         "school_class": get_class_for_user(user, body.school_class),
-        "parents": chosen(people_visible_to(user, roles=[Role.PARENT]), body.parents),
+        "parents": get_parents_for_user(user, body.parents),
     }
 
 

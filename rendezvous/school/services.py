@@ -44,7 +44,7 @@ def _check_parents(organisation: Organisation, parents: Iterable[User]) -> list[
     return parents
 
 
-def _check_name_free(rows, name: str, *, exclude=None) -> None:
+def check_name_free(rows, name: str, *, exclude=None) -> None:
     rows = rows.filter(name__iexact=name)
     if exclude is not None:
         rows = rows.exclude(pk=exclude.pk)
@@ -57,7 +57,7 @@ def create_department(
     *, organisation: Organisation, name: str, teachers: Iterable[User] = ()
 ) -> Department:
     teachers = _check_teachers(organisation, teachers)
-    _check_name_free(organisation.departments.all(), name)
+    check_name_free(organisation.departments.all(), name)
     department = Department.objects.create(organisation=organisation, name=name)
     department.teachers.set(teachers)
     return department
@@ -69,7 +69,7 @@ def update_department(
 ) -> Department:
     organisation = department.organisation
     teachers = _check_teachers(organisation, teachers)
-    _check_name_free(organisation.departments.all(), name, exclude=department)
+    check_name_free(organisation.departments.all(), name, exclude=department)
     department.name = name
     department.save(update_fields=["name"])
     department.teachers.set(teachers)
@@ -105,7 +105,7 @@ def create_class(
     _check_same_organisation(organisation, department)
     class_teachers = _check_teachers(organisation, class_teachers)
     subject_teachers = _check_teachers(organisation, subject_teachers)
-    _check_name_free(organisation.classes.all(), name)
+    check_name_free(organisation.classes.all(), name)
     school_class = SchoolClass.objects.create(
         organisation=organisation, department=department, name=name
     )
@@ -127,7 +127,7 @@ def update_class(
     _check_same_organisation(organisation, department)
     class_teachers = _check_teachers(organisation, class_teachers)
     subject_teachers = _check_teachers(organisation, subject_teachers)
-    _check_name_free(organisation.classes.all(), name, exclude=school_class)
+    check_name_free(organisation.classes.all(), name, exclude=school_class)
     school_class.department, school_class.name = department, name
     school_class.save(update_fields=["department", "name"])
     school_class.class_teachers.set(class_teachers)

@@ -4,26 +4,20 @@ from django.db import transaction
 
 from rendezvous.organisations.models import Organisation
 from rendezvous.scheduling.models import Subject
-from rendezvous.school.errors import NameTaken
-
-
-def _check_name_free(organisation_id: int, name: str, *, exclude: Subject | None = None) -> None:
-    others = Subject.objects.filter(organisation_id=organisation_id, name__iexact=name)
-    if exclude is not None:
-        others = others.exclude(pk=exclude.pk)
-    if others.exists():
-        raise NameTaken()
+from rendezvous.school.services import check_name_free
 
 
 @transaction.atomic
 def create_subject(*, organisation: Organisation, name: str) -> Subject:
-    _check_name_free(organisation.pk, name)
+    check_name_free(organisation.subjects.all(), name)
     return Subject.objects.create(organisation=organisation, name=name)
 
 
 @transaction.atomic
 def rename_subject(*, subject: Subject, name: str) -> Subject:
-    _check_name_free(subject.organisation_id, name, exclude=subject)
+    check_name_free(
+        Subject.objects.filter(organisation_id=subject.organisation_id), name, exclude=subject
+    )
     subject.name = name
     subject.save(update_fields=["name"])
     return subject
