@@ -1,13 +1,13 @@
 """The web server's settings: `gunicorn -c config/gunicorn.py`, read from the environment.
 
 WEB_CONCURRENCY worker processes (default: two per core) with WEB_THREADS threads each
-(default 8), listening on HOST:PORT. A request's CPU decides the throughput (README,
+(default 128), listening on HOST:PORT. A request's CPU decides the throughput (README,
 Production), so each process works on WEB_ACTIVE_REQUESTS requests at once (default 1,
 rendezvous.lib.admission) and a second process per core covers a request that waits on the
-database. The threads beyond that accept the connections that wait for their turn: one that
-waits too long is answered 503 at once rather than left in the kernel's queue, where nobody
-sees it. Each request writes its own JSON line (rendezvous.lib.request_log), so gunicorn's
-access log stays off.
+database. The threads beyond that accept the connections that wait for their turn (enough for
+512 at once on two cores): one that waits too long is answered 503 at once rather than left
+in a queue, where nobody sees it. Each request writes its own JSON line
+(rendezvous.lib.request_log), so gunicorn's access log stays off.
 """
 
 import os
@@ -16,7 +16,10 @@ wsgi_app = "config.wsgi"
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1)))
 worker_class = "gthread"
-threads = int(os.environ.get("WEB_THREADS", "8"))
+threads = int(os.environ.get("WEB_THREADS", "128"))
+# The threads mostly wait for their turn and need no database connection meanwhile: each
+# process keeps a small pool for those at work (PostgreSQL; config/settings.py).
+os.environ.setdefault("DATABASE_POOL_SIZE", "4")
 # A request never needs long: the database gives up after DATABASE_STATEMENT_TIMEOUT_MS.
 timeout = 30
 # Ctrl+C or a deploy: requests in flight get this long to finish.

@@ -124,10 +124,23 @@ SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "5"))
 DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3"))
 # 0 turns the limit off, e.g. for a long migration.
 DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "5000"))
+# Connections a process keeps in a pool (PostgreSQL); 0 keeps one persistent connection per
+# thread instead. The web server sets it (config/gunicorn.py): its many threads mostly wait for
+# their turn (rendezvous.lib.admission), and only those at work need a connection.
+DATABASE_POOL_SIZE = int(os.environ.get("DATABASE_POOL_SIZE", "0"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A persistent connection that died with the server is replaced on the next request.
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    if DATABASE_POOL_SIZE:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        # A request waits this long for a free connection, then answers 503.
+        pg_options["pool"] = {
+            "min_size": 1,
+            "max_size": DATABASE_POOL_SIZE,
+            "timeout": DATABASE_CONNECT_TIMEOUT,
+        }
+    else:
+        # A persistent connection that died with the server is replaced on the next request.
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     pg_options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
     pg_options["options"] = (
         f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS} {pg_options.get('options', '')}"

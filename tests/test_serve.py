@@ -426,3 +426,45 @@ def assert_seats_match_rows():
     assert [
         (slot.seats_taken, slot.active) for slot in counted if slot.seats_taken != slot.active
     ] == []
+
+
+WEB_BACKENDS = """
+    SELECT count(*) FROM pg_stat_activity
+    WHERE datname = current_database() AND pid != pg_backend_pid()
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a pool of PostgreSQL connections")
+@pytest.mark.django_db(transaction=True)
+def test_hundreds_of_connections_at_once_share_a_few_database_connections(serve):
+    """Each web process holds 128 connections but only a pool of 4 database connections:
+    300 health checks at once (never refused, each reads the database) all answer, and
+    PostgreSQL (100 connections) sees at most the pools and the workers."""
+    processes = sum(len(serve.web_workers(port)) for port in serve.ports)
+    most, done = [0], threading.Event()
+
+    def count_backends():
+        try:
+            while not done.is_set():
+                with connection.cursor() as cursor:
+                    cursor.execute(WEB_BACKENDS)
+                    most[0] = max(most[0], cursor.fetchone()[0] - 1)  # less the test's own
+                time.sleep(0.01)
+        finally:
+            connection.close()
+
+    counting = threading.Thread(target=count_backends, daemon=True)
+    counting.start()
+    try:
+        got = race(
+            [
+                lambda n=n: _one_request(serve.ports[n % 2], "GET", "/healthz", {}, None)[0]
+                for n in range(300)
+            ]
+        )
+    finally:
+        done.set()
+        counting.join(10)
+    assert Counter(got) == {200: 300}
+    assert 0 < most[0] <= processes * 4 + 2  # the pools and the two workers

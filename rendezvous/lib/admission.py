@@ -4,8 +4,9 @@ included, then comes within a fraction of a second, instead of every request wai
 queue that only grows until browsers give up.
 
 A process lets WEB_ACTIVE_REQUESTS requests in at once; a request that finds them all busy
-waits up to WEB_QUEUE_WAIT_MS for its turn. Static files (answered before) and /healthz are
-not counted.
+waits up to WEB_QUEUE_WAIT_MS for its turn. A form sent (a POST: a booking, a cancellation)
+goes before every page still waiting: it finishes what a person began, where a page starts
+something new. Static files (answered before) and /healthz are not counted.
 
 Sign-in's password hash is bounded across all web processes of the machine as well
 (SIGN_IN_HASHES at once, by locks on files in VAR_DIR): a burst of parents signing in then
@@ -39,6 +40,55 @@ class Overloaded(Exception):
     message = _("Rendezvous is very busy at this moment. Please try again in a few seconds.")
 
 
+class Places:
+    """A process's places for requests at work. A place that comes free goes to a waiting
+    urgent request first, then to the others; each waits at most its own time."""
+
+    def __init__(self, count: int):
+        self.free = count
+        self._lock = threading.Lock()
+        self._urgent = threading.Condition(self._lock)
+        self._others = threading.Condition(self._lock)
+        self._urgent_waiting = 0
+        self._waiting = 0
+
+    def waiting(self) -> int:
+        """Requests waiting for a place now."""
+        with self._lock:
+            return self._waiting
+
+    def take(self, *, urgent: bool, timeout: float) -> bool:
+        """Take a place within `timeout` seconds; False when none came free."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            self._urgent_waiting += urgent
+            self._waiting += 1
+            taken = self._wait_for_turn(urgent, deadline)
+            self._waiting -= 1
+            self._urgent_waiting -= urgent
+            self.free -= taken
+            self._pass_on()  # a place left free, or one this request gave up on, goes on
+            return taken
+
+    def _wait_for_turn(self, urgent: bool, deadline: float) -> bool:
+        turn = self._urgent if urgent else self._others
+        while not (self.free > 0 and (urgent or not self._urgent_waiting)):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            turn.wait(remaining)
+        return True
+
+    def give_back(self) -> None:
+        with self._lock:
+            self.free += 1
+            self._pass_on()
+
+    def _pass_on(self) -> None:
+        if self.free > 0:
+            (self._urgent if self._urgent_waiting else self._others).notify()
+
+
 class AdmissionMiddleware:
     """A bounded number of requests at once per process; the rest wait briefly, then 503."""
 
@@ -46,12 +96,13 @@ class AdmissionMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.places = threading.BoundedSemaphore(settings.WEB_ACTIVE_REQUESTS)
+        self.places = Places(settings.WEB_ACTIVE_REQUESTS)
 
     def __call__(self, request):
         if request.path in self.EXEMPT:
             return self.get_response(request)
-        if not self.places.acquire(timeout=settings.WEB_QUEUE_WAIT_MS / 1000):
+        urgent = request.method == "POST"
+        if not self.places.take(urgent=urgent, timeout=settings.WEB_QUEUE_WAIT_MS / 1000):
             return overloaded_response(request)
         _admitted.places = self.places
         try:
@@ -71,7 +122,7 @@ def step_aside() -> None:
     places = getattr(_admitted, "places", None)
     if places is not None:
         _admitted.places = None
-        places.release()
+        places.give_back()
 
 
 def overloaded_response(request):

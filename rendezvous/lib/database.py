@@ -54,6 +54,9 @@ def limit_round_trips(sender, connection, **kwargs) -> None:
     if connection.vendor != "postgresql" or (limit := round_trip_limit()) is None:
         return
     raw = connection.connection
+    if getattr(raw, "_round_trips_limited", False):  # a pooled connection, handed out again
+        return
+    raw._round_trips_limited = True
     wait = raw.wait
 
     def wait_with_limit(gen, *args, timeout=None, **kwargs):

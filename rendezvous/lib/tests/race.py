@@ -93,3 +93,11 @@ def run_in_threads(work: Callable[[], Any], count: int, *, timeout: float = TIME
     errors = errors_in(outcomes)
     assert not errors, errors
     return outcomes
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 10) -> None:
+    """Wait for another thread to reach a state the test can see; fail after the timeout."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the threads never got there"
+        time.sleep(0.005)

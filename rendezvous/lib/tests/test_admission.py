@@ -11,8 +11,14 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from rendezvous.accounts.tests.test_sign_in import credentials_for, sign_in, signed_in
-from rendezvous.lib.admission import AdmissionMiddleware, Overloaded, machine_place, step_aside
-from rendezvous.lib.tests.race import finish, in_thread
+from rendezvous.lib.admission import (
+    AdmissionMiddleware,
+    Overloaded,
+    Places,
+    machine_place,
+    step_aside,
+)
+from rendezvous.lib.tests.race import finish, in_thread, wait_until
 
 requests = RequestFactory()
 
@@ -120,8 +126,42 @@ def test_a_request_that_steps_aside_lets_the_next_one_in(one_place):
     assert response.status_code == 200
     # Both have ended and each place was given back once: two more go through one by one.
     assert [middleware(requests.get("/")).status_code for _ in range(2)] == [200, 200]
-    assert middleware.places.acquire(blocking=False)
-    assert not middleware.places.acquire(blocking=False)
+    assert middleware.places.free == 1
+
+
+def test_a_form_sent_goes_before_the_pages_waiting(settings):
+    settings.WEB_ACTIVE_REQUESTS = 1
+    settings.WEB_QUEUE_WAIT_MS = 10_000
+    order = []
+
+    def view(request):
+        order.append(request.method)
+        return HttpResponse("served")
+
+    held = HeldView()
+    middleware = AdmissionMiddleware(lambda request: (held if not order else view)(request))
+    holder = hold_the_place(middleware, held)
+    order.append("held")
+    page = in_thread(lambda: middleware(requests.get("/parent/")))
+    wait_until(lambda: middleware.places.waiting() == 1)
+    form = in_thread(lambda: middleware(requests.post("/parent/book/")))
+    wait_until(lambda: middleware.places.waiting() == 2)
+
+    held.release.set()
+    holder.join(10)
+    assert [response.status_code for response in finish([page, form])] == [200, 200]
+    assert order == ["held", "POST", "GET"]  # the page waited longer, yet went second
+
+
+def test_a_page_that_gives_up_passes_its_turn_on(settings):
+    settings.WEB_ACTIVE_REQUESTS = 1
+    places = Places(1)
+    assert places.take(urgent=False, timeout=0)
+    waiting = [in_thread(lambda: places.take(urgent=False, timeout=5)) for _ in range(2)]
+    wait_until(lambda: places.waiting() == 2)
+    places.give_back()
+    assert sorted(finish(waiting)) == [False, True]  # one got the place, the other timed out
+    assert places.free == 0
 
 
 HOLD_A_PLACE = """
