@@ -1,12 +1,12 @@
 """The booking POST: the server's CPU time and queries for one booking, and where the time goes.
 
-Builds the school of bench/parent_page.py (fresh SQLite in a temporary folder) with PARENTS
+Builds the school of bench/parent_page.py (fresh SQLite, or PostgreSQL with --postgres) with PARENTS
 families of CHILDREN children each, then lets every family book one free time with each of its
 children's teachers through Django's test client in this process, as the booking page's form
 does. Prints the CPU and wall time per booking, the queries of one booking, and with --profile
 the functions that took the most time.
 
-    .venv/bin/python bench/booking_post.py [--parents 10] [--profile]
+    .venv/bin/python bench/booking_post.py [--parents 10] [--profile] [--postgres]
     .venv/bin/python bench/booking_post.py --profile --sort cumulative --only rendezvous
 """
 
@@ -34,6 +34,7 @@ def parse_args():
     parser.add_argument("--sort", default="tottime", help="the profile's order (pstats keys)")
     parser.add_argument("--only", default=".", help="profile rows matching this pattern")
     parser.add_argument("--top", type=int, default=25, help="profile rows to print")
+    parser.add_argument("--postgres", action="store_true", help="PostgreSQL, not SQLite")
     return parser.parse_args()
 
 
@@ -63,7 +64,7 @@ def more_families(first_parent, count: int) -> list:
     return parents
 
 
-FORM = re.compile(rb'<form method="post" action="([^"]+)" class="day-form">(.*?)</form>', re.S)
+FORM = re.compile(rb'<form method="post" action="([^"]+)" class="offer-form">(.*?)</form>', re.S)
 FIELD = re.compile(rb'name="(csrfmiddlewaretoken|pupil|idempotency_key|next)" value="([^"]*)"')
 TIME = re.compile(rb'name="slot" value="(\d+)"')
 
@@ -114,7 +115,7 @@ def book_all(parents):
 def main():
     args = parse_args()
     with tempfile.TemporaryDirectory(prefix="rendezvous-post-") as tmp:
-        parent_page.prepare(Path(tmp))
+        parent_page.prepare(Path(tmp), args.postgres)
         from django.test.utils import setup_test_environment
 
         setup_test_environment()

@@ -1,6 +1,7 @@
 """The parent's booking page: its size and the server's time to render it.
 
-Builds a fresh SQLite school in a temporary folder: one parent with CHILDREN children in one
+Builds a fresh school (SQLite in a temporary folder, or with --postgres a fresh PostgreSQL
+database on 127.0.0.1): one parent with CHILDREN children in one
 class, TEACHERS teachers of that class and FREE free times in all, spread evenly over the
 teachers and two evenings. Then renders the booking page RENDERS times in this process through
 Django's test client and prints the page's size, its forms and the time per render (CPU time
@@ -8,7 +9,7 @@ of this process, and wall time). The page's size is also given gzipped, as a pro
 the server would usually send it.
 
     .venv/bin/python bench/parent_page.py [--children 2] [--teachers 10] [--free 300]
-        [--path /api/v1/slots?free=true] [--profile 25]
+        [--path /api/v1/slots?free=true] [--profile 25] [--postgres]
 
 `--path` measures another address the parent reads in the same school (by default the booking
 page); `--profile N` also prints the N functions that took the most time, from cProfile.
@@ -34,10 +35,14 @@ def parse_args():
     parser.add_argument("--renders", type=int, default=50)
     parser.add_argument("--path", help="another address than the booking page")
     parser.add_argument("--profile", type=int, default=0, help="print the N costliest functions")
+    parser.add_argument("--postgres", action="store_true", help="PostgreSQL, not SQLite")
     return parser.parse_args()
 
 
-def prepare(var_dir: Path) -> None:
+PG_URL = "postgres://postgres@127.0.0.1:5432/rendezvous_page"
+
+
+def prepare(var_dir: Path, postgres: bool = False) -> None:
     env = {
         **os.environ,
         "VAR_DIR": str(var_dir),
@@ -46,6 +51,10 @@ def prepare(var_dir: Path) -> None:
         "REQUEST_LOG": "off",
     }
     env.pop("DATABASE_URL", None)
+    if postgres:
+        from booking_rush import fresh_postgres  # beside this file
+
+        env["DATABASE_URL"] = fresh_postgres(PG_URL)
     os.environ.update(env)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     # As deployed: static files under hashed names, from the manifest collectstatic writes.
@@ -168,7 +177,7 @@ def profile(client, url: str, args) -> None:
 def main():
     args = parse_args()
     with tempfile.TemporaryDirectory(prefix="rendezvous-page-") as tmp:
-        prepare(Path(tmp))
+        prepare(Path(tmp), args.postgres)
         measure(args, create_school(args))
 
 

@@ -212,7 +212,7 @@ def book_first_free_time(page, language, child_first_name):
         "teacher": TEACHER,
         "child": child_first_name,
     }
-    form = page.locator("form.day-form").filter(has=page.get_by_role("button", name=name)).first
+    form = page.locator("form.offer-form").filter(has=page.get_by_role("button", name=name)).first
     form.locator("label.time").first.click()
     form.get_by_role("button", name=name).click()
     loaded(page)

@@ -1,6 +1,7 @@
 import uuid
 
 from django import template
+from django.utils.translation import gettext
 
 from rendezvous.lib.dates import weekday_date
 
@@ -11,6 +12,20 @@ register = template.Library()
 def idempotency_key() -> str:
     """A fresh key for one booking form: sending that form twice books once."""
     return uuid.uuid4().hex
+
+
+@register.simple_tag
+def teacher_meta(subject: str, is_class_teacher: bool, room: str = "") -> str:
+    """What a teacher is to the child, as the parent's pages label them: "Maths · Class
+    teacher · Room 101"."""
+    parts = [subject] if subject else []
+    if is_class_teacher:
+        parts.append(gettext("Class teacher"))
+    elif not subject:
+        parts.append(gettext("Subject teacher"))
+    if room:
+        parts.append(gettext("Room %(room)s") % {"room": room})
+    return " · ".join(parts)
 
 
 @register.filter

@@ -1,29 +1,48 @@
 """Tags of the parent's booking page."""
 
+from datetime import date
+from functools import lru_cache
+
 from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from rendezvous.lib.dates import weekday_date
 
 register = template.Library()
 
 
+@lru_cache(maxsize=1024)
+def _day_legend(day: date, language: str) -> str:
+    """A day's heading, escaped; the same few days head every teacher's times."""
+    return conditional_escape(weekday_date(day))
+
+
 @register.simple_tag
-def time_choices(times, *, teacher: str, common_room: str = "") -> SafeString:
-    """One day's free times as radio buttons, each labelled with its time and the teacher (and
-    its room when the teacher's rooms differ).
+def day_choices(days, *, teacher: str, common_room: str = "") -> SafeString:
+    """A teacher's free times, one fieldset per day, as radio buttons of one group, each
+    labelled with its time and the teacher (and its room when the teacher's rooms differ).
 
     Drawn here rather than in a template loop: a family's page can offer thousands of times,
     and the template engine spent most of the page's time on them."""
     name = conditional_escape(teacher)
+    language = get_language()
     parts = []
-    for number, time in enumerate(times):
-        label = time.local_start.strftime("%H:%M")
-        if time.room and not common_room:
-            label = f"{label} · {conditional_escape(time.room)}"
-        # One required radio makes the group required: the browser asks for a time first.
-        required = "" if number else " required"
-        parts.append(
-            f'<label class="time"><input type="radio" name="slot" value="{int(time.pk)}"'
-            f'{required}><span>{label}<span class="visually-hidden"> {name}</span></span></label>'
-        )
+    for day, times in days:
+        parts.append(f"<fieldset><legend>{_day_legend(day, language)}</legend>")
+        parts.append('<div class="time-grid">')
+        for time in times:
+            local = time.local_start
+            label = f"{local.hour:02d}:{local.minute:02d}"
+            if time.room and not common_room:
+                label = f"{label} · {conditional_escape(time.room)}"
+            # One required radio makes the group required: the browser asks for a time first.
+            required = "" if len(parts) > 2 else " required"
+            parts.append(
+                f'<label class="time"><input type="radio" name="slot" value="{int(time.pk)}"'
+                f'{required}><span>{label}<span class="visually-hidden"> {name}</span></span>'
+                "</label>"
+            )
+        parts.append("</div></fieldset>")
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped or a number

@@ -1,5 +1,5 @@
-"""The parent's booking page: one form per teacher and day, what each teacher is labelled
-with, which times are left out, and a fixed number of queries."""
+"""The parent's booking page: one form per teacher with its times by day, what each teacher
+is labelled with, which times are left out, and a fixed number of queries."""
 
 import re
 
@@ -17,7 +17,7 @@ from rendezvous.school.tests.factories import GuardianshipFactory, PupilFactory
 HOME = reverse("bookings:parent-home")
 BOOK = reverse("bookings:parent-book")
 FORM = re.compile(
-    r'<form method="post" action="/parent/book/" class="day-form">(.*?)</form>', re.S
+    r'<form method="post" action="/parent/book/" class="offer-form">(.*?)</form>', re.S
 )
 
 
@@ -47,7 +47,7 @@ def parent_client(client, parent):
 
 
 @pytest.mark.django_db
-def test_each_teacher_and_day_is_one_form_with_the_child_and_a_key(
+def test_each_teacher_is_one_form_with_a_fieldset_per_day_the_child_and_a_key(
     parent_client, pupil, subject_teacher, slot, make_slot
 ):
     same_day = make_slot(minutes=10)
@@ -55,13 +55,18 @@ def test_each_teacher_and_day_is_one_form_with_the_child_and_a_key(
     other_teachers = make_slot(host=subject_teacher, minutes=30)
     forms = forms_of(parent_client.get(HOME).content.decode())
     assert sorted(times_in(form) for form in forms) == sorted(
-        [[slot.pk, same_day.pk], [next_day.pk], [other_teachers.pk]]
+        [[slot.pk, same_day.pk, next_day.pk], [other_teachers.pk]]
+    )
+    by_day = [re.findall(r"<fieldset>(.*?)</fieldset>", form, re.S) for form in forms]
+    assert sorted([times_in(day) for day in days] for days in by_day) == sorted(
+        [[[slot.pk, same_day.pk], [next_day.pk]], [[other_teachers.pk]]]
     )
     for form in forms:
         assert hidden(form, "pupil") == str(pupil.pk)
         assert re.fullmatch(r"[0-9a-f]{32}", hidden(form, "idempotency_key"))
         assert "csrfmiddlewaretoken" in form
         assert form.count('type="submit"') == 1
+        assert form.count(" required>") == 1  # one radio group: a time must be chosen
     assert len({hidden(form, "idempotency_key") for form in forms}) == len(forms)
 
 
