@@ -1,12 +1,12 @@
 """The web server's settings: `gunicorn -c config/gunicorn.py`, read from the environment.
 
-WEB_CONCURRENCY worker processes (default: two per core) with WEB_THREADS threads each
-(default 128), listening on HOST:PORT. A request's CPU decides the throughput (README,
+WEB_CONCURRENCY worker processes (default: one per core) with WEB_THREADS threads each
+(default 256), listening on HOST:PORT. A request's CPU decides the throughput (README,
 Production), so each process works on WEB_ACTIVE_REQUESTS requests at once (default 1,
-rendezvous.lib.admission) and a second process per core covers a request that waits on the
-database. The threads beyond that accept the connections that wait for their turn (enough for
-512 at once on two cores): one that waits too long is answered 503 at once rather than left
-in a queue, where nobody sees it. Each request writes its own JSON line
+rendezvous.lib.admission): the request at work has its core to itself, and a booking waits
+only for the requests before it. The threads beyond that accept the connections that wait for their
+turn (512 at once on two cores): one that waits too long is answered 503 at once rather than
+left in a queue, where nobody sees it. Each request writes its own JSON line
 (rendezvous.lib.request_log), so gunicorn's access log stays off.
 """
 
@@ -14,9 +14,9 @@ import os
 
 wsgi_app = "config.wsgi"
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-workers = int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1)))
+workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 1))
 worker_class = "gthread"
-threads = int(os.environ.get("WEB_THREADS", "128"))
+threads = int(os.environ.get("WEB_THREADS", "256"))
 # The threads mostly wait for their turn and need no database connection meanwhile: each
 # process keeps a small pool for those at work (PostgreSQL; config/settings.py).
 os.environ.setdefault("DATABASE_POOL_SIZE", "4")
