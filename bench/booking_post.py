@@ -1,8 +1,8 @@
 """The booking POST: the server's CPU time and queries for one booking, and where the time goes.
 
-Builds the school of bench/parent_page.py (fresh SQLite, or PostgreSQL with --postgres) with PARENTS
-families of CHILDREN children each, then lets every family book one free time with each of its
-children's teachers through Django's test client in this process, as the booking page's form
+Builds the school of bench/parent_page.py (fresh SQLite, or PostgreSQL with --postgres) with
+PARENTS families of CHILDREN children each, then lets every family book one free time with each
+of its children's teachers through Django's test client in this process, as the booking page's form
 does. Prints the CPU and wall time per booking, the queries of one booking, and with --profile
 the functions that took the most time.
 
