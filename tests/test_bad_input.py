@@ -27,6 +27,7 @@ from django.urls.converters import IntConverter
 from rendezvous.accounts.models import User
 from rendezvous.bookings.services import book_slot
 from rendezvous.notifications.tests.factories import OutgoingEmailFactory
+from rendezvous.school.models import Department
 from tests.urls import named_url_patterns
 
 # Each as a client puts it into a URL or a form body (percent-encoded where needed).
@@ -344,6 +345,33 @@ def test_the_api_refuses_a_nul_character_in_json(client):
     body = response.json()
     assert body["code"] == "nul_character"
     assert body["details"] == {}  # the API's error schema requires it
+
+
+def api_post(client, user, path, text):
+    client.force_login(user)
+    token = client.get("/api/v1/auth/me").json()["csrf_token"]
+    return client.post(path, text, content_type="application/json", HTTP_X_CSRFTOKEN=token)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text", ['{"name": "Mathe\\u0000"}', '{"name": "M", "x": [{"\\u0000": 1}]}']
+)
+def test_the_api_refuses_a_nul_character_in_a_json_body_and_writes_nothing(client, admin, text):
+    """PostgreSQL refuses text holding NUL: the write would fail with a 500."""
+    response = api_post(client, admin, "/api/v1/departments", text)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "nul_character"
+    assert not Department.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_escaped_backslash_before_u0000_is_text_not_a_nul(client, admin):
+    response = api_post(client, admin, "/api/v1/departments", '{"name": "C:\\\\u0000"}')
+
+    assert response.status_code == 201
+    assert Department.objects.get().name == "C:\\u0000"
 
 
 @pytest.mark.django_db

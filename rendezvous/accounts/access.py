@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from rendezvous.accounts.models import Role, User
+from rendezvous.lib.queries import by_key
 
 
 def people_visible_to(user: User, *, roles: Iterable[str] | None = None) -> QuerySet[User]:
@@ -26,11 +27,8 @@ def get_user_for_user(
 
     Only admins change other people's accounts; others get 403 for a write.
     """
-    found = (
-        people_visible_to(user, roles=roles)
-        .select_related("organisation")
-        .filter(pk=user_id)
-        .first()
+    found = by_key(
+        people_visible_to(user, roles=roles).select_related("organisation").filter(pk=user_id)
     )
     if found is None:
         raise Http404

@@ -11,6 +11,7 @@ from django.contrib.auth.backends import ModelBackend
 
 from rendezvous.accounts.models import Role, User
 from rendezvous.lib.admission import sign_in_hash
+from rendezvous.lib.queries import by_key
 
 
 class NotExpiredMixin:
@@ -22,7 +23,7 @@ class NotExpiredMixin:
     def get_user(self, user_id):
         """The signed-in person of a request, read with their organisation: every page shows
         its clock, so one query serves both."""
-        user = User.objects.select_related("organisation").filter(pk=user_id).first()
+        user = by_key(User.objects.select_related("organisation").filter(pk=user_id))
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

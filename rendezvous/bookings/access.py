@@ -7,6 +7,7 @@ from django.http import Http404
 from rendezvous.accounts.models import STAFF_ROLES, Role, User
 from rendezvous.bookings.models import Booking
 from rendezvous.bookings.selectors import children_of, teachers_of_pupil
+from rendezvous.lib.queries import by_key
 from rendezvous.scheduling.models import Phase, Slot
 from rendezvous.school.models import Pupil
 
@@ -37,11 +38,10 @@ def _may_change(user: User, booking: Booking) -> bool:
 def get_booking_for_user(user: User, booking_id: int, *, write: bool = False) -> Booking:
     """404 for a booking the user may not see; 403 for a write to one they may only read (a
     child's appointment that the other parent booked)."""
-    booking = (
+    booking = by_key(
         bookings_visible_to(user)
         .select_related("slot", "event", "host", "booker", "pupil", "organisation")
         .filter(pk=booking_id)
-        .first()
     )
     if booking is None:
         raise Http404
@@ -55,15 +55,13 @@ def get_move_target(user: User, booking: Booking, slot_id: int) -> Slot:
 
     Whether that slot is free and open is the service's question, so that a clear message says.
     """
-    slot = (
+    slot = by_key(
         Slot.objects.filter(
             pk=slot_id,
             organisation_id=user.organisation_id,
             host_id=booking.host_id,
             event_id=booking.event_id,
-        )
-        .select_related("event", "host")
-        .first()
+        ).select_related("event", "host")
     )
     if slot is None or booking.organisation_id != user.organisation_id:
         raise Http404
@@ -71,7 +69,7 @@ def get_move_target(user: User, booking: Booking, slot_id: int) -> Slot:
 
 
 def get_child_for_parent(user: User, pupil_id: int) -> Pupil:
-    pupil = children_of(user).filter(pk=pupil_id).first()
+    pupil = by_key(children_of(user).filter(pk=pupil_id))
     if pupil is None or user.organisation_id is None:
         raise Http404
     return pupil
@@ -82,7 +80,7 @@ def get_slot_for_parent(user: User, pupil: Pupil, slot_id: int) -> Slot:
 
     Whether booking is open is the service's question, so that the parent gets a clear message.
     """
-    slot = (
+    slot = by_key(
         Slot.objects.filter(
             pk=slot_id,
             organisation_id=user.organisation_id,
@@ -91,7 +89,6 @@ def get_slot_for_parent(user: User, pupil: Pupil, slot_id: int) -> Slot:
         )
         .exclude(event__phase=Phase.DRAFT)
         .select_related("event", "host")
-        .first()
     )
     if slot is None:
         raise Http404

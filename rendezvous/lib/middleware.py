@@ -1,6 +1,7 @@
 """Answers for requests that cannot be served: the database is away (503), or the request
 holds characters that no field accepts (400)."""
 
+import json
 import logging
 import sys
 
@@ -113,12 +114,35 @@ def _holds_nul(request) -> bool:
         for key, values in data.lists():
             if "\x00" in key or any("\x00" in value for value in values):
                 return True
-    return any("\x00" in value for value in request.COOKIES.values())
+    if any("\x00" in value for value in request.COOKIES.values()):
+        return True
+    return request.content_type == "application/json" and _json_holds_nul(request.body)
+
+
+def _json_holds_nul(body: bytes) -> bool:
+    """JSON writes a NUL as \\u0000; only a body with that sequence is read to be sure (it may
+    be an escaped backslash followed by "u0000")."""
+    if b"\\u0000" not in body:
+        return False
+    try:
+        return _nul_in(json.loads(body))
+    except ValueError:
+        return False  # not JSON after all: the view's parser answers for it
+
+
+def _nul_in(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_nul_in(key) or _nul_in(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_nul_in(item) for item in value)
+    return False
 
 
 class RefuseNulCharactersMiddleware:
-    """400 for a NUL character anywhere in the path, the query, the posted form or the
-    cookies. No field accepts one, and PostgreSQL refuses text that holds one, so a search
+    """400 for a NUL character anywhere in the path, the query, the posted form, a JSON body
+    or the cookies. No field accepts one, and PostgreSQL refuses text that holds one, so a search
     or a lookup would otherwise fail with a 500."""
 
     def __init__(self, get_response):

@@ -3,6 +3,7 @@
 from django.http import Http404
 
 from rendezvous.accounts.models import Role, User
+from rendezvous.lib.queries import by_key
 from rendezvous.notifications.models import OutgoingEmail
 
 
@@ -15,7 +16,7 @@ def emails_visible_to(user: User):
 def get_email_for_user(user: User, email_id: int) -> OutgoingEmail:
     """Only an organisation's admins see its emails (they hold credentials and personal data);
     who may see one may also resend it, so there is no read-only case."""
-    email = emails_visible_to(user).filter(pk=email_id).first()
+    email = by_key(emails_visible_to(user).filter(pk=email_id))
     if email is None:
         raise Http404
     return email

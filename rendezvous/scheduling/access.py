@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from rendezvous.accounts.models import STAFF_ROLES, Role, User
+from rendezvous.lib.queries import by_key
 from rendezvous.scheduling.models import Event, Phase, Slot, Subject
 from rendezvous.school.models import SchoolClass
 
@@ -25,7 +26,7 @@ def events_visible_to(user: User) -> QuerySet[Event]:
 
 def get_event_for_user(user: User, event_id: int, *, write: bool = False) -> Event:
     """Admins may change their organisation's events; everyone else who sees one reads it."""
-    event = events_visible_to(user).select_related("organisation").filter(pk=event_id).first()
+    event = by_key(events_visible_to(user).select_related("organisation").filter(pk=event_id))
     if event is None:
         raise Http404
     if write and user.role != Role.ADMIN:
@@ -55,11 +56,10 @@ def slots_visible_to(user: User) -> QuerySet[Slot]:
 
 def get_slot_for_user(user: User, slot_id: int, *, write: bool = False) -> Slot:
     """404 for a slot the user may not see; parents may only read (403 for a write)."""
-    slot = (
+    slot = by_key(
         slots_visible_to(user)
         .select_related("event__organisation", "host__organisation")
         .filter(pk=slot_id)
-        .first()
     )
     if slot is None:
         raise Http404
@@ -76,7 +76,7 @@ def subjects_visible_to(user: User) -> QuerySet[Subject]:
 
 
 def get_subject_for_user(user: User, subject_id: int, *, write: bool = False) -> Subject:
-    subject = subjects_visible_to(user).filter(pk=subject_id).first()
+    subject = by_key(subjects_visible_to(user).filter(pk=subject_id))
     if subject is None:
         raise Http404
     if write and user.role != Role.ADMIN:

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from rendezvous.accounts.models import STAFF_ROLES, Role, User
+from rendezvous.lib.queries import by_key
 from rendezvous.school.models import Department, Pupil, SchoolClass
 
 
@@ -53,7 +54,7 @@ def pupils_visible_to(user: User) -> QuerySet[Pupil]:
 
 
 def _found(rows: QuerySet, pk: int, user: User, *, write: bool):
-    found = rows.filter(pk=pk).first()
+    found = by_key(rows.filter(pk=pk))
     if found is None:
         raise Http404
     if write and user.role != Role.ADMIN:
@@ -104,7 +105,7 @@ def teachers_visible_to(user: User) -> QuerySet[User]:
 
 
 def get_teacher_for_user(user: User, teacher_id: int) -> User:
-    found = teachers_visible_to(user).filter(pk=teacher_id).first()
+    found = by_key(teachers_visible_to(user).filter(pk=teacher_id))
     if found is None:
         raise Http404
     return found

@@ -136,8 +136,13 @@ def _eligible(teachers) -> list[User]:
     return [t for t in teachers if t.is_active and t.role in STAFF_ROLES]
 
 
+# What the page shows of a teacher and what decides whether they are offered: a user row
+# carries much more (six datetimes among it), which every page would read for nothing.
+TEACHER_FIELDS = ("organisation_id", "role", "first_name", "last_name", "is_active")
+
+
 def _children_with_teachers(parent: User) -> list[Pupil]:
-    teachers = User.objects.order_by("last_name", "first_name")
+    teachers = User.objects.only(*TEACHER_FIELDS).order_by("last_name", "first_name")
     return list(
         children_of(parent)
         .order_by("first_name", "last_name")
