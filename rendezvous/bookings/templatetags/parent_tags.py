@@ -15,7 +15,8 @@ register = template.Library()
 
 @lru_cache(maxsize=1024)
 def _day_legend(day: date, language: str) -> str:
-    """A day's heading, escaped; the same few days head every teacher's times."""
+    """A day's heading in `language` (the active one, named so that it keys the cache),
+    escaped: the same few days head every teacher's times."""
     return conditional_escape(weekday_date(day))
 
 
@@ -29,6 +30,8 @@ def day_choices(days, *, teacher: str, common_room: str = "") -> SafeString:
     name = conditional_escape(teacher)
     language = get_language()
     parts = []
+    # One required radio makes the group required: the browser asks for a time first.
+    required = " required"
     for day, times in days:
         parts.append(f"<fieldset><legend>{_day_legend(day, language)}</legend>")
         parts.append('<div class="time-grid">')
@@ -37,12 +40,11 @@ def day_choices(days, *, teacher: str, common_room: str = "") -> SafeString:
             label = f"{local.hour:02d}:{local.minute:02d}"
             if time.room and not common_room:
                 label = f"{label} · {conditional_escape(time.room)}"
-            # One required radio makes the group required: the browser asks for a time first.
-            required = "" if len(parts) > 2 else " required"
             parts.append(
                 f'<label class="time"><input type="radio" name="slot" value="{int(time.pk)}"'
                 f'{required}><span>{label}<span class="visually-hidden"> {name}</span></span>'
                 "</label>"
             )
+            required = ""
         parts.append("</div></fieldset>")
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped or a number
