@@ -8,10 +8,19 @@ burst of sign-ins cannot take every core from the bookings.
 
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import QuerySet
 
 from rendezvous.accounts.models import Role, User
 from rendezvous.lib.admission import sign_in_hash
-from rendezvous.lib.queries import by_key
+from rendezvous.lib.queries import Prepared
+
+
+def _user_with_organisation(pk: int) -> QuerySet[User]:
+    return User.objects.select_related("organisation").filter(pk=pk).order_by()[:1]
+
+
+# Built once: every request of a signed-in person reads it.
+_USER_WITH_ORGANISATION = Prepared(_user_with_organisation)
 
 
 class NotExpiredMixin:
@@ -23,8 +32,12 @@ class NotExpiredMixin:
     def get_user(self, user_id):
         """The signed-in person of a request, read with their organisation: every page shows
         its clock, so one query serves both."""
-        user = by_key(User.objects.select_related("organisation").filter(pk=user_id))
-        return user if user is not None and self.user_can_authenticate(user) else None
+        try:
+            pk = int(user_id)
+        except (TypeError, ValueError):
+            return None
+        found = _USER_WITH_ORGANISATION(pk=pk)
+        return found[0] if found and self.user_can_authenticate(found[0]) else None
 
 
 class StaffEmailBackend(NotExpiredMixin, AuthenticationBackend):

@@ -6,8 +6,8 @@ from django.http import Http404
 
 from rendezvous.accounts.models import STAFF_ROLES, Role, User
 from rendezvous.bookings.models import Booking
-from rendezvous.bookings.selectors import children_of, teachers_of_pupil
-from rendezvous.lib.queries import by_key
+from rendezvous.bookings.selectors import children_of, teachers_of_class_id
+from rendezvous.lib.queries import Prepared, by_key
 from rendezvous.scheduling.models import Phase, Slot
 from rendezvous.school.models import Pupil
 
@@ -68,11 +68,36 @@ def get_move_target(user: User, booking: Booking, slot_id: int) -> Slot:
     return slot
 
 
+def _child(parent: int, pupil: int) -> QuerySet[Pupil]:
+    return children_of(parent).filter(pk=pupil).order_by()[:1]
+
+
+def _parents_slot(slot: int, organisation: int, school_class: int) -> QuerySet[Slot]:
+    """A slot of one of the class's teachers in an event of the class (not a draft)."""
+    return (
+        Slot.objects.filter(
+            pk=slot,
+            organisation_id=organisation,
+            event__classes=school_class,
+            host__in=teachers_of_class_id(school_class),
+        )
+        .exclude(event__phase=Phase.DRAFT)
+        .select_related("event", "host")
+        .order_by()[:1]
+    )
+
+
+# Built once: a parent's every booking asks these again.
+_CHILD, _PARENTS_SLOT = Prepared(_child), Prepared(_parents_slot)
+
+
 def get_child_for_parent(user: User, pupil_id: int) -> Pupil:
-    pupil = by_key(children_of(user).filter(pk=pupil_id))
-    if pupil is None or user.organisation_id is None:
+    if user.organisation_id is None:
         raise Http404
-    return pupil
+    found = _CHILD(parent=user.pk, pupil=pupil_id)
+    if not found:
+        raise Http404
+    return found[0]
 
 
 def get_slot_for_parent(user: User, pupil: Pupil, slot_id: int) -> Slot:
@@ -80,16 +105,9 @@ def get_slot_for_parent(user: User, pupil: Pupil, slot_id: int) -> Slot:
 
     Whether booking is open is the service's question, so that the parent gets a clear message.
     """
-    slot = by_key(
-        Slot.objects.filter(
-            pk=slot_id,
-            organisation_id=user.organisation_id,
-            event__classes=pupil.school_class_id,
-            host__in=teachers_of_pupil(pupil),
-        )
-        .exclude(event__phase=Phase.DRAFT)
-        .select_related("event", "host")
+    found = _PARENTS_SLOT(
+        slot=slot_id, organisation=user.organisation_id, school_class=pupil.school_class_id
     )
-    if slot is None:
+    if not found:
         raise Http404
-    return slot
+    return found[0]

@@ -1,5 +1,11 @@
 """Small query helpers shared by the apps."""
 
+import copy
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Model, QuerySet
 
 
@@ -10,3 +16,163 @@ def by_key(rows: QuerySet) -> Model | None:
     with their organisation, read on every page) building the ORDER BY is a quarter of the
     query's cost in Django."""
     return next(iter(rows.order_by()[:1]), None)
+
+
+class Prepared:
+    """A read that Django builds and compiles once per process and shape, then runs with new
+    values: for the few hot queries where building costs Django many times what running costs
+    the database (the booking's rule check: 1.9 ms to build and compile, 0.1 ms to run).
+
+    `build(**values)` returns the query, written as usual. It is called once per shape with a
+    marker in place of each value (an int, a string, a datetime, or a list of them), and the
+    markers are then found among the compiled parameters. The shape is the names of the values
+    given and the length of each list: a value left out may change the query's form. Lists are
+    for `__in` lookups: each is padded with its last item to a power of two, so that lists of
+    many lengths share a few shapes. Calling
+    returns the rows as a list, through Django's own iterables, so models, related rows and
+    annotations come back as from the query itself. Not for prefetch_related."""
+
+    MAX_SHAPES = 64  # past this, a new shape is built afresh each time, as without preparing
+
+    def __init__(self, build: Callable[..., QuerySet]):
+        self._build = build
+        self._plans: dict[tuple, _Plan | None] = {}
+
+    def __call__(self, **values) -> list:
+        key = tuple((name, _form(value)) for name, value in values.items())
+        try:
+            plan = self._plans[key]
+        except KeyError:
+            plan = self._prepare(values) if len(self._plans) < self.MAX_SHAPES else None
+            self._plans[key] = plan
+        if plan is None:
+            return list(self._build(**values))
+        return plan.run(values)
+
+    def _prepare(self, values: dict) -> "_Plan | None":
+        plan = _Plan.of(self._build(**_markers(values)))
+        given = {place[1] for place in plan.places if place[0] != "constant"} if plan else set()
+        if plan is not None and len(given) != sum(len(_items(value)) for value in values.values()):
+            raise ValueError("a value of the prepared query is not among its parameters")
+        return plan
+
+
+# Markers are values no query meets otherwise: negative ids, a string of control characters,
+# datetimes in the year 1000.
+_INT_MARK = -(1 << 52)
+_EPOCH_MARK = datetime(1000, 1, 1, tzinfo=UTC)
+
+
+def _is_list(value) -> bool:
+    return isinstance(value, list | tuple | set | frozenset)
+
+
+def _form(value) -> object:
+    if _is_list(value):
+        return (_padded_length(len(value)), *{type(item) for item in value})
+    return type(value)
+
+
+def _padded_length(length: int) -> int:
+    return 1 << (length - 1).bit_length() if length else 0
+
+
+def _marker(number: int, value):
+    if isinstance(value, bool) or value is None:
+        raise TypeError(f"a prepared query takes ints, strings and datetimes, not {value!r}")
+    if isinstance(value, int):
+        return _INT_MARK - number
+    if isinstance(value, str):
+        return f"\x1f\x1e{number}\x1e\x1f"
+    if isinstance(value, datetime):
+        return _EPOCH_MARK + timedelta(seconds=number)
+    raise TypeError(f"a prepared query takes ints, strings and datetimes, not {value!r}")
+
+
+def _items(value) -> list:
+    if not _is_list(value):
+        return [value]
+    items = list(value)
+    return items + items[-1:] * (_padded_length(len(items)) - len(items))
+
+
+def _markers(values: dict) -> dict:
+    marked, number = {}, 0
+    for name, value in values.items():
+        items = []
+        for item in _items(value):
+            items.append(_marker(number, item))
+            number += 1
+        marked[name] = items if _is_list(value) else items[0]
+    return marked
+
+
+class _Plan:
+    """A compiled query and, for each of its parameters, the value it takes: a constant of the
+    query, or the n-th of the values given."""
+
+    def __init__(self, queryset: QuerySet, compiler, sql: str, places: list):
+        self.queryset, self.compiler, self.sql, self.places = queryset, compiler, sql, places
+
+    @classmethod
+    def of(cls, queryset: QuerySet) -> "_Plan | None":
+        """None for a query Django finds empty without running it (`pk__in=[]`)."""
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return None
+        return cls(queryset, compiler, sql, _places(params))
+
+    def run(self, values: dict) -> list:
+        connection = connections[self.queryset.db]
+        given = [item for value in values.values() for item in _items(value)]
+        adapt = connection.ops.adapt_datetimefield_value
+        params = tuple(
+            place[1] if place[0] == "constant" else _given(given[place[1]], place[0], adapt)
+            for place in self.places
+        )
+        compiler = copy.copy(self.compiler)
+        compiler.connection, compiler.using = connection, self.queryset.db
+        compiler.as_sql = lambda *args, **kwargs: (self.sql, params)
+        bound = QuerySet.__new__(type(self.queryset))
+        bound.__dict__.update(self.queryset.__dict__)
+        bound._query, bound._result_cache = _BoundQuery(self.queryset.query, compiler), None
+        return list(bound)
+
+
+def _given(value, how: str, adapt):
+    return adapt(value) if how == "adapted" else value
+
+
+def _places(params: Iterable) -> list[tuple]:
+    """Where each marker went among the parameters, and whether Django adapted it (SQLite
+    stores a datetime as text)."""
+    return [_place(param) for param in params]
+
+
+def _place(param) -> tuple:
+    if isinstance(param, int) and not isinstance(param, bool) and param <= _INT_MARK:
+        return ("given", _INT_MARK - param)
+    if isinstance(param, str) and param.startswith("\x1f\x1e"):
+        return ("given", int(param.strip("\x1f\x1e")))
+    if isinstance(param, datetime) and param.year == 1000:
+        return ("given", int((param - _EPOCH_MARK).total_seconds()))
+    if isinstance(param, str) and param.startswith("1000-01-01"):
+        marked = datetime.fromisoformat(param).replace(tzinfo=UTC)
+        return ("adapted", int((marked - _EPOCH_MARK).total_seconds()))
+    return ("constant", param)
+
+
+class _BoundQuery:
+    """A compiled query's stand-in: the iterables ask it for the compiler, which answers with
+    the prepared SQL and this call's parameters."""
+
+    def __init__(self, query, compiler):
+        self._query, self._compiler = query, compiler
+
+    def get_compiler(self, using=None, connection=None, elide_empty=True):
+        return self._compiler
+
+    def __getattr__(self, name):
+        return getattr(self._query, name)

@@ -11,6 +11,8 @@ from rendezvous.bookings.selectors.common import (
     free_slots,
     open_events_for_parent,
     overlaps,
+    teachers_of_class,
+    teachers_of_class_id,
     teachers_of_pupil,
 )
 from rendezvous.bookings.selectors.office import bookings_for_office, with_counts
@@ -21,7 +23,6 @@ from rendezvous.bookings.selectors.parent import (
     booking_overview_for_parent,
     by_day,
     free_slots_for_move,
-    teachers_for,
 )
 
 __all__ = [
@@ -43,7 +44,8 @@ __all__ = [
     "local_midnight",
     "open_events_for_parent",
     "overlaps",
-    "teachers_for",
+    "teachers_of_class",
+    "teachers_of_class_id",
     "teachers_of_pupil",
     "with_counts",
 ]

@@ -22,7 +22,6 @@ from rendezvous.bookings.selectors.calendar_layout import (
     wall_span,
 )
 from rendezvous.scheduling.models import Slot, SlotStatus
-from rendezvous.school.models import SchoolClass
 
 
 class SlotState(models.TextChoices):
@@ -251,11 +250,6 @@ def month_weeks(slots: QuerySet[Slot], month: date, tz: ZoneInfo, today: date):
         ]
         for week in weeks
     ]
-
-
-def teachers_of_class(school_class: SchoolClass) -> Q:
-    """A filter on users: the class teachers and subject teachers of the class."""
-    return Q(classes_led=school_class) | Q(classes_taught=school_class)
 
 
 def rooms_of(slots: QuerySet[Slot]) -> list[str]:

@@ -9,17 +9,24 @@ from django.utils import timezone
 from rendezvous.accounts.models import STAFF_ROLES, User
 from rendezvous.bookings.models import ACTIVE_STATUSES, Booking
 from rendezvous.scheduling.models import Event, Phase, Slot, SlotStatus
-from rendezvous.school.models import Pupil
+from rendezvous.school.models import Pupil, SchoolClass
+
+
+def teachers_of_class(school_class: SchoolClass | int) -> Q:
+    """A filter on users: the class teachers and subject teachers of the class."""
+    return Q(classes_led=school_class) | Q(classes_taught=school_class)
 
 
 def teachers_of_pupil(pupil: Pupil) -> QuerySet[User]:
     """The class teachers and subject teachers of the pupil's class."""
-    school_class = pupil.school_class_id
+    return teachers_of_class_id(pupil.school_class_id)
+
+
+def teachers_of_class_id(school_class_id: int) -> QuerySet[User]:
+    """The active class teachers and subject teachers of a class, by name."""
     return (
         User.objects.filter(
-            Q(classes_led=school_class) | Q(classes_taught=school_class),
-            role__in=STAFF_ROLES,
-            is_active=True,
+            teachers_of_class(school_class_id), role__in=STAFF_ROLES, is_active=True
         )
         .distinct()
         .order_by("last_name", "first_name")
@@ -30,11 +37,11 @@ def children_of(parent: User) -> QuerySet[Pupil]:
     return Pupil.objects.filter(guardianships__parent=parent).select_related("school_class")
 
 
-def open_events_for_parent(parent: User) -> QuerySet[Event]:
-    now = timezone.now()
+def open_events_for_parent(parent: int, organisation: int, now: datetime) -> QuerySet[Event]:
+    """The events of the parent's children's classes that are open for booking, by date."""
     return (
         Event.objects.filter(
-            organisation_id=parent.organisation_id,
+            organisation_id=organisation,
             phase=Phase.OPEN,
             booking_closes_at__gt=now,
             classes__pupils__guardianships__parent=parent,

@@ -4,9 +4,10 @@ plan, each in a fixed number of queries, and the times a booking may move to."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from itertools import groupby
 
-from django.db.models import Count, F, Max, Prefetch, Q
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
 from rendezvous.accounts.models import STAFF_ROLES, User
@@ -20,6 +21,7 @@ from rendezvous.bookings.selectors.common import (
     open_events_for_parent,
     overlaps,
 )
+from rendezvous.lib.queries import Prepared
 from rendezvous.scheduling.models import Event, Slot, SlotStatus
 from rendezvous.school.models import Pupil, SchoolClass
 
@@ -121,11 +123,22 @@ class PlanDay:
 
 
 @dataclass
+class _Staff:
+    """The teachers of the family's classes: by class, the class teachers first and then the
+    subject teachers, each by name; and which teachers lead which class."""
+
+    by_class: dict[int, list[User]]
+    leads: set[tuple[int, int]]  # (class, teacher)
+
+
+@dataclass
 class _Context:
     """What every offer of the page is built from, read once."""
 
     parent: User
     now: datetime
+    staff: _Staff
+    event_classes: dict[int, set[int]]
     free: dict[tuple[int, int], list[FreeTime]]
     details: dict[tuple[int, int], dict]
     booked: dict[tuple[int, int, int], Booking]
@@ -141,27 +154,6 @@ def _eligible(teachers) -> list[User]:
 TEACHER_FIELDS = ("organisation_id", "role", "first_name", "last_name", "is_active")
 
 
-def _children_with_teachers(parent: User) -> list[Pupil]:
-    teachers = User.objects.only(*TEACHER_FIELDS).order_by("last_name", "first_name")
-    return list(
-        children_of(parent)
-        .order_by("first_name", "last_name")
-        .prefetch_related(
-            Prefetch("school_class__class_teachers", queryset=teachers),
-            Prefetch("school_class__subject_teachers", queryset=teachers),
-        )
-    )
-
-
-def teachers_for(pupil: Pupil) -> list[User]:
-    """teachers_of_pupil from prefetched rows: class teachers first, then subject teachers."""
-    school_class = pupil.school_class
-    seen: dict[int, User] = {}
-    for teacher in [*school_class.class_teachers.all(), *school_class.subject_teachers.all()]:
-        seen.setdefault(teacher.pk, teacher)
-    return _eligible(seen.values())
-
-
 def by_day(slots: list[Slot]) -> list[tuple[date, list[Slot]]]:
     days: dict[date, list[Slot]] = defaultdict(list)
     for slot in slots:
@@ -169,13 +161,31 @@ def by_day(slots: list[Slot]) -> list[tuple[date, list[Slot]]]:
     return list(days.items())
 
 
-def _free_times(events, teacher_ids, now) -> dict[tuple[int, int], list[FreeTime]]:
-    """The free times of the events' teachers, by event and teacher, in order."""
-    free: dict[tuple[int, int], list[FreeTime]] = defaultdict(list)
-    rows = (
+def _children_query(parent: int) -> QuerySet[Pupil]:
+    return children_of(parent).order_by("first_name", "last_name")
+
+
+def _staff_query(through, classes: list[int]) -> QuerySet:
+    """The rows of one of the classes' two lists of teachers, each with its teacher."""
+    teacher_fields = [f"user__{name}" for name in TEACHER_FIELDS]
+    return (
+        through.objects.filter(schoolclass_id__in=classes)
+        .select_related("user")
+        .only("schoolclass", "user", *teacher_fields)
+        .order_by("user__last_name", "user__first_name")
+    )
+
+
+def _event_classes_query(events: list[int]) -> QuerySet:
+    through = Event.classes.through
+    return through.objects.filter(event_id__in=events).values_list("event_id", "schoolclass_id")
+
+
+def _free_times_query(events: list[int], teachers: list[int], now: datetime) -> QuerySet:
+    return (
         Slot.objects.filter(
             event__in=events,
-            host_id__in=teacher_ids,
+            host_id__in=teachers,
             status=SlotStatus.OPEN,
             seats_taken__lt=F("capacity"),
             starts_at__gt=now,
@@ -183,6 +193,66 @@ def _free_times(events, teacher_ids, now) -> dict[tuple[int, int], list[FreeTime
         .order_by("starts_at")
         .values_list("pk", "event_id", "host_id", "starts_at", "ends_at", "room")
     )
+
+
+def _teacher_details_query(events: list[int], teachers: list[int]) -> QuerySet:
+    return (
+        Slot.objects.filter(event__in=events, host_id__in=teachers)
+        .exclude(status=SlotStatus.CANCELLED)
+        .order_by()
+        .values("event_id", "host_id")
+        .annotate(
+            rooms=Count("room", distinct=True),
+            room=Max("room"),
+            subjects=Count("subject", distinct=True),
+            subject=Max("subject__name"),
+        )
+    )
+
+
+def _family_bookings_query(parent: int, children: list[int]) -> QuerySet[Booking]:
+    return (
+        Booking.objects.filter(status__in=ACTIVE_STATUSES)
+        .filter(Q(booker=parent) | Q(pupil__in=children))
+        .select_related("slot", "host", "pupil", "booker", "event")
+        .order_by()
+    )
+
+
+# Built once: every booking page asks them again, and building them costs Django more than
+# running them costs the database.
+_CHILDREN = Prepared(_children_query)
+_CLASS_TEACHERS = Prepared(partial(_staff_query, SchoolClass.class_teachers.through))
+_SUBJECT_TEACHERS = Prepared(partial(_staff_query, SchoolClass.subject_teachers.through))
+_OPEN_EVENTS = Prepared(open_events_for_parent)
+_EVENT_CLASSES = Prepared(_event_classes_query)
+_FREE_TIMES = Prepared(_free_times_query)
+_TEACHER_DETAILS = Prepared(_teacher_details_query)
+_FAMILY_BOOKINGS = Prepared(_family_bookings_query)
+
+
+def _staff_of(classes: set[int]) -> _Staff:
+    leading = _CLASS_TEACHERS(classes=sorted(classes))
+    by_class: dict[int, dict[int, User]] = defaultdict(dict)
+    for row in [*leading, *_SUBJECT_TEACHERS(classes=sorted(classes))]:
+        by_class[row.schoolclass_id].setdefault(row.user_id, row.user)
+    return _Staff(
+        by_class={school_class: _eligible(t.values()) for school_class, t in by_class.items()},
+        leads={(row.schoolclass_id, row.user_id) for row in leading},
+    )
+
+
+def _event_classes(events: list[Event]) -> dict[int, set[int]]:
+    classes: dict[int, set[int]] = defaultdict(set)
+    for event_id, class_id in _EVENT_CLASSES(events=[event.pk for event in events]):
+        classes[event_id].add(class_id)
+    return classes
+
+
+def _free_times(events, teacher_ids, now) -> dict[tuple[int, int], list[FreeTime]]:
+    """The free times of the events' teachers, by event and teacher, in order."""
+    free: dict[tuple[int, int], list[FreeTime]] = defaultdict(list)
+    rows = _FREE_TIMES(events=[e.pk for e in events], teachers=sorted(teacher_ids), now=now)
     zone = timezone.get_current_timezone()
     for pk, event_id, host_id, starts_at, ends_at, room in rows:
         local = starts_at.astimezone(zone)
@@ -199,18 +269,7 @@ def _days_of(times: list[FreeTime]) -> list[tuple[date, list[FreeTime]]]:
 
 def _teacher_details(events, teacher_ids) -> dict[tuple[int, int], dict]:
     """Per event and teacher: the room and subject when all their slots name the same one."""
-    rows = (
-        Slot.objects.filter(event__in=events, host_id__in=teacher_ids)
-        .exclude(status=SlotStatus.CANCELLED)
-        .order_by()
-        .values("event_id", "host_id")
-        .annotate(
-            rooms=Count("room", distinct=True),
-            room=Max("room"),
-            subjects=Count("subject", distinct=True),
-            subject=Max("subject__name"),
-        )
-    )
+    rows = _TEACHER_DETAILS(events=[e.pk for e in events], teachers=sorted(teacher_ids))
     return {
         (row["event_id"], row["host_id"]): {
             "room": row["room"] if row["rooms"] == 1 else "",
@@ -225,7 +284,7 @@ def _offer(context: _Context, event: Event, pupil: Pupil, teacher: User) -> Teac
     offer = TeacherOffer(
         teacher=teacher,
         key=f"{event.pk}-{pupil.pk}-{teacher.pk}",
-        is_class_teacher=teacher in pupil.school_class.class_teachers.all(),
+        is_class_teacher=(pupil.school_class_id, teacher.pk) in context.staff.leads,
         subject=details.get("subject") or "",
         room=details.get("room") or "",
     )
@@ -253,12 +312,7 @@ def _family_active_bookings(parent: User, children: list[Pupil]) -> list[Booking
     """The parent's own active bookings and those of their children, whoever booked them, in
     order. Sorted here: an ORDER BY over rows this wide costs Django more than sorting a
     family's few bookings does."""
-    rows = (
-        Booking.objects.filter(status__in=ACTIVE_STATUSES)
-        .filter(Q(booker=parent) | Q(pupil__in=[child.pk for child in children]))
-        .select_related("slot", "host", "pupil", "booker", "event")
-        .order_by()
-    )
+    rows = _FAMILY_BOOKINGS(parent=parent.pk, children=[child.pk for child in children])
     return sorted(rows, key=lambda booking: (booking.slot.starts_at, booking.pk))
 
 
@@ -274,13 +328,16 @@ def _plan(context: _Context, children: list[Pupil]) -> list[Booking]:
 
 
 def _event_offers(context: _Context, event: Event, children: list[Pupil]) -> EventOffers:
-    class_ids = {c.pk for c in event.classes.all()}
+    class_ids = context.event_classes.get(event.pk, set())
     return EventOffers(
         event=event,
         children=[
             ChildOffers(
                 pupil=pupil,
-                teachers=[_offer(context, event, pupil, t) for t in teachers_for(pupil)],
+                teachers=[
+                    _offer(context, event, pupil, teacher)
+                    for teacher in context.staff.by_class.get(pupil.school_class_id, [])
+                ],
             )
             for pupil in children
             if pupil.school_class_id in class_ids
@@ -292,13 +349,16 @@ def booking_overview_for_parent(parent: User) -> BookingOverview:
     """Everything the parent's booking page shows, in a fixed number of queries whatever the
     number of children, teachers and free times."""
     now = timezone.now()
-    children = _children_with_teachers(parent)
+    children = _CHILDREN(parent=parent.pk)
+    staff = _staff_of({child.school_class_id for child in children})
     bookings = _family_active_bookings(parent, children)
-    events = list(open_events_for_parent(parent).prefetch_related("classes"))
-    teacher_ids = {t.pk for pupil in children for t in teachers_for(pupil)}
+    events = _OPEN_EVENTS(parent=parent.pk, organisation=parent.organisation_id, now=now)
+    teacher_ids = {t.pk for teachers in staff.by_class.values() for t in teachers}
     context = _Context(
         parent=parent,
         now=now,
+        staff=staff,
+        event_classes=_event_classes(events) if events else {},
         free=_free_times(events, teacher_ids, now) if events else {},
         details=_teacher_details(events, teacher_ids) if events else {},
         booked={
@@ -314,12 +374,7 @@ def booking_overview_for_parent(parent: User) -> BookingOverview:
 
 def _class_teacher_pairs(bookings: list[Booking]) -> set[tuple[int, int]]:
     class_ids = {b.pupil.school_class_id for b in bookings if b.pupil is not None}
-    through = SchoolClass.class_teachers.through
-    return set(
-        through.objects.filter(schoolclass_id__in=class_ids).values_list(
-            "schoolclass_id", "user_id"
-        )
-    )
+    return {(row.schoolclass_id, row.user_id) for row in _CLASS_TEACHERS(classes=class_ids)}
 
 
 def appointments_of_family(parent: User, now: datetime | None = None) -> FamilyAppointments:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from rendezvous.accounts.models import STAFF_ROLES, Role, User
 from rendezvous.bookings import errors
 from rendezvous.bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
-from rendezvous.bookings.selectors import booker_may_change, teachers_of_pupil
+from rendezvous.bookings.selectors import booker_may_change, teachers_of_class_id
 from rendezvous.bookings.services.notify import (
     NoteFrom,
     note_from,
@@ -19,6 +19,7 @@ from rendezvous.bookings.services.notify import (
     notify_host_of_note,
     notify_host_of_request,
 )
+from rendezvous.lib.queries import Prepared
 from rendezvous.scheduling.models import Event, Phase, Slot, SlotStatus
 from rendezvous.school.models import Guardianship, Pupil
 
@@ -40,14 +41,12 @@ def _check_slot_bookable(slot: Slot, *, window: bool = True) -> None:
         raise errors.BookingClosed()
 
 
-def _eligibility(booker: User, pupil: Pupil | None) -> dict:
+def _eligibility(booker: int, pupil: int, school_class: int) -> dict:
     """The rules on who may book a slot for a child, as annotations of the slot row: a parent
     books for their own child, in an event of the child's class, with one of the child's
     teachers, once per teacher and event. Staff book without a child."""
-    if booker.role != Role.PARENT or pupil is None:
-        return {}
     event_classes = Event.classes.through.objects.filter(
-        event_id=OuterRef("event_id"), schoolclass_id=pupil.school_class_id
+        event_id=OuterRef("event_id"), schoolclass_id=school_class
     )
     booked = Booking.objects.filter(
         pupil=pupil, host=OuterRef("host_id"), event=OuterRef("event_id")
@@ -55,7 +54,7 @@ def _eligibility(booker: User, pupil: Pupil | None) -> dict:
     return {
         "is_guardian": Exists(Guardianship.objects.filter(pupil=pupil, parent=booker)),
         "in_event_classes": Exists(event_classes),
-        "may_meet": Exists(teachers_of_pupil(pupil).filter(pk=OuterRef("host_id"))),
+        "may_meet": Exists(teachers_of_class_id(school_class).filter(pk=OuterRef("host_id"))),
         "already_booked": Exists(booked),
     }
 
@@ -135,16 +134,36 @@ def _repeated(booking_id: int, slot: Slot, pupil: Pupil | None, seats: int) -> B
     return booking
 
 
-def _slot_to_book(slot: Slot, booker: User, pupil: Pupil | None, idempotency_key: str) -> Slot:
-    """The slot as it is now, with every rule's answer for this booking in the same query:
-    the booking an earlier try with the same key made, the booker's clashes, and the child's
-    eligibility."""
+def _slot_with_rules(
+    slot: int, booker: int, key: str = "", pupil: int = 0, school_class: int = 0
+) -> QuerySet[Slot]:
+    """The slot with every rule's answer for this booking: the booker's clashes; with a key,
+    the booking an earlier try with it made; with a child, the child's eligibility."""
     clashes = booker_clashes(booker, OuterRef("starts_at"), OuterRef("ends_at"))
-    rules = {"clashes": Exists(clashes), **_eligibility(booker, pupil)}
-    if idempotency_key:
-        earlier = Booking.objects.filter(booker=booker, idempotency_key=idempotency_key)
+    rules = {"clashes": Exists(clashes)}
+    if key:
+        earlier = Booking.objects.filter(booker=booker, idempotency_key=key)
         rules["earlier_id"] = Subquery(earlier.values("pk")[:1])
-    return Slot.objects.select_related("event", "host").annotate(**rules).get(pk=slot.pk)
+    if pupil:
+        rules.update(_eligibility(booker, pupil, school_class))
+    return Slot.objects.select_related("event", "host").annotate(**rules).filter(pk=slot)
+
+
+# Built once: every booking asks the same question of other rows.
+_SLOT_WITH_RULES = Prepared(_slot_with_rules)
+
+
+def _slot_to_book(slot: Slot, booker: User, pupil: Pupil | None, idempotency_key: str) -> Slot:
+    """The slot as it is now, with every rule's answer for this booking in the same query."""
+    values = {"slot": slot.pk, "booker": booker.pk}
+    if idempotency_key:
+        values["key"] = idempotency_key
+    if booker.role == Role.PARENT and pupil is not None:
+        values.update(pupil=pupil.pk, school_class=pupil.school_class_id)
+    rows = _SLOT_WITH_RULES(**values)
+    if not rows:
+        raise Slot.DoesNotExist
+    return rows[0]
 
 
 def book_slot(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rendezvous.accounts.access import people_visible_to
 from rendezvous.accounts.models import STAFF_ROLES, Role
 from rendezvous.bookings.selectors import calendar as selectors
+from rendezvous.bookings.selectors import teachers_of_class
 from rendezvous.lib.views import role_required
 from rendezvous.scheduling.access import get_event_for_user, slots_visible_to
 from rendezvous.school.access import classes_visible_to, departments_visible_to
@@ -65,7 +66,7 @@ def _teachers(user, form: DayFilterForm):
     if department is not None:
         teachers = teachers.filter(departments=department)
     if school_class is not None:
-        teachers = teachers.filter(selectors.teachers_of_class(school_class))
+        teachers = teachers.filter(teachers_of_class(school_class))
     return teachers.distinct()
 
 

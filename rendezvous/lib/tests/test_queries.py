@@ -1,0 +1,148 @@
+"""Prepared queries: built once per shape, they answer every call with that call's values."""
+
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from rendezvous.bookings.models import Booking
+from rendezvous.bookings.tests.factories import BookingFactory
+from rendezvous.lib.queries import Prepared
+from rendezvous.lib.tests.race import race
+from rendezvous.scheduling.models import Slot
+from rendezvous.scheduling.tests.factories import SlotFactory
+
+
+def _slots_of(hosts: list[int], after, room: str = "") -> QuerySet[Slot]:
+    """Slots with their host and event, whether each is booked, by start."""
+    slots = Slot.objects.filter(host__in=hosts, starts_at__gt=after)
+    if room:
+        slots = slots.filter(room=room)
+    return (
+        slots.select_related("host", "event")
+        .annotate(booked=Exists(Booking.objects.filter(slot=OuterRef("pk"))))
+        .order_by("starts_at")
+    )
+
+
+@pytest.fixture
+def slots(organisation, teacher, other_teacher, event):
+    """Four slots ten minutes apart, the teachers' in turn, in rooms R0 and R1 in turn."""
+    first = datetime.combine(event.starts_on, time(16), tzinfo=timezone.get_current_timezone())
+    return [
+        SlotFactory(
+            organisation=organisation,
+            host=host,
+            event=event,
+            room=f"R{number % 2}",
+            starts_at=first + timedelta(minutes=10 * number),
+        )
+        for number, host in enumerate([teacher, other_teacher, teacher, other_teacher])
+    ]
+
+
+def test_each_call_answers_with_its_own_values(slots, teacher, other_teacher, parent):
+    BookingFactory(slot=slots[0], booker=parent)
+    prepared = Prepared(_slots_of)
+    before = slots[0].starts_at - timedelta(minutes=1)
+
+    mine = prepared(hosts=[teacher.pk], after=before)
+    theirs = prepared(hosts=[other_teacher.pk], after=before)
+    later = prepared(hosts=[teacher.pk], after=slots[0].starts_at)
+
+    assert [slot.pk for slot in mine] == [slots[0].pk, slots[2].pk]
+    assert [slot.pk for slot in theirs] == [slots[1].pk, slots[3].pk]
+    assert [slot.pk for slot in later] == [slots[2].pk]
+    assert [slot.booked for slot in mine] == [True, False]
+    assert mine[0].host == teacher and mine[0].event == slots[0].event
+    assert mine[0].starts_at == slots[0].starts_at  # a datetime comes back as a datetime
+
+
+def test_rows_equal_the_query_run_without_preparing(slots, teacher, other_teacher):
+    prepared = Prepared(_slots_of)
+    values = {"hosts": [teacher.pk, other_teacher.pk], "after": slots[1].starts_at, "room": "R0"}
+
+    rows = prepared(**values)
+
+    expected = list(_slots_of(**values))
+    assert [(s.pk, s.room, s.booked, s.host_id) for s in rows] == [
+        (s.pk, s.room, s.booked, s.host_id) for s in expected
+    ]
+    assert [slot.pk for slot in rows] == [slots[2].pk]
+
+
+def test_a_list_of_another_length_or_a_value_left_out_is_another_shape(slots, teacher):
+    prepared = Prepared(_slots_of)
+    before = slots[0].starts_at - timedelta(minutes=1)
+
+    assert len(prepared(hosts=[teacher.pk], after=before)) == 2
+    assert len(prepared(hosts=[teacher.pk, slots[1].host_id], after=before)) == 4
+    assert len(prepared(hosts=[teacher.pk], after=before, room="R0")) == 2
+    assert len(prepared(hosts=[teacher.pk], after=before, room="R1")) == 0
+
+
+def test_one_query_per_call_and_values_rows_too(slots, teacher, django_assert_num_queries):
+    def rooms(host: int):
+        return Slot.objects.filter(host=host).values("room").annotate(slots=Count("pk"))
+
+    prepared = Prepared(rooms)
+    prepared(host=teacher.pk)
+
+    with django_assert_num_queries(1):
+        rows = prepared(host=teacher.pk)
+
+    assert rows == [{"room": "R0", "slots": 2}]
+
+
+def test_an_empty_list_finds_nothing_without_a_query(slots, django_assert_num_queries):
+    prepared = Prepared(_slots_of)
+
+    with django_assert_num_queries(0):
+        assert prepared(hosts=[], after=slots[0].starts_at) == []
+
+
+def test_a_value_the_query_does_not_use_is_refused(db):
+    prepared = Prepared(lambda host, unused: Slot.objects.filter(host=host))
+
+    with pytest.raises(ValueError, match="not among its parameters"):
+        prepared(host=1, unused=2)
+
+
+@pytest.mark.parametrize("value", [None, True, 1.5])
+def test_values_other_than_ints_strings_and_datetimes_are_refused(db, value):
+    prepared = Prepared(lambda host: Slot.objects.filter(host=host))
+
+    with pytest.raises(TypeError):
+        prepared(host=value)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_threads_calling_at_once_each_get_their_own_rows(slots, teacher, other_teacher):
+    prepared = Prepared(_slots_of)
+    before = slots[0].starts_at - timedelta(minutes=1)
+    hosts = [teacher.pk, other_teacher.pk] * 4
+
+    outcomes = race([lambda host=host: prepared(hosts=[host], after=before) for host in hosts])
+
+    for host, rows in zip(hosts, outcomes, strict=True):
+        assert [slot.host_id for slot in rows] == [host, host]
+
+
+def test_lists_of_nearby_lengths_share_one_build_and_keep_their_answers(slots, teacher):
+    builds = []
+
+    def counted(**values):
+        builds.append(values)
+        return _slots_of(**values)
+
+    prepared = Prepared(counted)
+    other = slots[1].host_id
+    before = slots[0].starts_at - timedelta(minutes=1)
+
+    three = prepared(hosts=[other, other, other], after=before)
+    four = prepared(hosts=[teacher.pk, teacher.pk, teacher.pk, other], after=before)
+
+    assert len(builds) == 1
+    assert [slot.pk for slot in three] == [slots[1].pk, slots[3].pk]
+    assert len(four) == 4
