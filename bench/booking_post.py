@@ -99,16 +99,18 @@ def book_all(parents):
         client = Client(enforce_csrf_checks=True)
         client.force_login(parent)
         for action, data in booking_posts(client, home):
-            with CaptureQueriesContext(connection) as queries:
+            if one_booking is None:  # the queries of one booking, outside the timing
+                with CaptureQueriesContext(connection) as queries:
+                    response = client.post(action, data)
+                one_booking = [q["sql"] for q in queries.captured_queries]
+            else:
                 started_cpu, started_wall = time.process_time(), time.perf_counter()
                 response = client.post(action, data)
                 cpu += time.process_time() - started_cpu
                 wall += time.perf_counter() - started_wall
+                posts += 1
             assert response.status_code == 302, response.status_code
-            posts += 1
-            if response["Location"] == booked:
-                bookings += 1
-                one_booking = one_booking or [q["sql"] for q in queries.captured_queries]
+            bookings += response["Location"] == booked
     return posts, bookings, cpu, wall, one_booking
 
 
@@ -116,9 +118,6 @@ def main():
     args = parse_args()
     with tempfile.TemporaryDirectory(prefix="rendezvous-post-") as tmp:
         parent_page.prepare(Path(tmp), args.postgres)
-        from django.test.utils import setup_test_environment
-
-        setup_test_environment()
         parents = more_families(parent_page.create_school(args), args.parents)
         profiler = cProfile.Profile() if args.profile else None
         if profiler:

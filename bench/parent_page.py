@@ -9,7 +9,7 @@ of this process, and wall time). The page's size is also given gzipped, as a pro
 the server would usually send it.
 
     .venv/bin/python bench/parent_page.py [--children 2] [--teachers 10] [--free 300]
-        [--path /api/v1/slots?free=true] [--profile 25] [--postgres]
+        [--path /api/v1/slots?free=true] [--profile 25] [--sort tottime] [--postgres]
 
 `--path` measures another address the parent reads in the same school (by default the booking
 page); `--profile N` also prints the N functions that took the most time, from cProfile.
@@ -35,6 +35,7 @@ def parse_args():
     parser.add_argument("--renders", type=int, default=50)
     parser.add_argument("--path", help="another address than the booking page")
     parser.add_argument("--profile", type=int, default=0, help="print the N costliest functions")
+    parser.add_argument("--sort", default="cumulative", help="the profile's order (pstats)")
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL, not SQLite")
     return parser.parse_args()
 
@@ -139,10 +140,8 @@ def create_school(args):
 
 def measure(args, parent) -> None:
     from django.test import Client
-    from django.test.utils import setup_test_environment
     from django.urls import reverse
 
-    setup_test_environment()
     client = Client()
     client.force_login(parent)
     url = args.path or reverse("bookings:parent-home")
@@ -171,7 +170,7 @@ def profile(client, url: str, args) -> None:
     for _ in range(args.renders):
         client.get(url)
     profiler.disable()
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile)
+    pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.profile)
 
 
 def main():

@@ -381,11 +381,13 @@ def one_run(database: str, connections: int, args) -> dict:
         client = Client(port)
         deadline = time.perf_counter() + args.seconds
         try:
+            before = cpu_seconds(server.pid)
             elapsed = in_threads(
                 connections,
                 lambda session: parent(client, session, school["popular"], deadline),
                 school["sessions"],
             )
+            cpu = cpu_used(before, cpu_seconds(server.pid))
         finally:
             stop_server(server)
         return {
@@ -398,8 +400,53 @@ def one_run(database: str, connections: int, args) -> dict:
             "page": percentiles(client.latencies["page"]),
             "booking": percentiles(client.latencies["booking"]),
             "last_booking": max(client.booked_at, default=0),
+            "cpu": cpu,
             **invariants(school["event"]),
         }
+
+
+# Where the machine's CPU went: read from /proc, as the processes run on this machine.
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> list[tuple[int, int, str, float]]:
+    """(pid, parent pid, command name, CPU seconds) of every process."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:  # it ended meanwhile
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        found.append(
+            (int(entry), int(fields[1]), name, (int(fields[11]) + int(fields[12])) / TICKS)
+        )
+    return found
+
+
+def cpu_seconds(server_pid: int) -> dict:
+    """CPU seconds so far: the web server (its master and workers), the database server (every
+    postgres process), this client, and the whole machine (busy, from /proc/stat)."""
+    processes = _processes()
+    web = sum(cpu for pid, parent, _, cpu in processes if server_pid in (pid, parent))
+    database = sum(cpu for _, _, name, cpu in processes if name == "postgres")
+    usage = os.times()
+    busy = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    idle = int(busy[3]) + int(busy[4])  # idle and iowait
+    return {
+        "web": web,
+        "database": database,
+        "client": usage.user + usage.system,
+        "machine": (sum(int(value) for value in busy[:8]) - idle) / TICKS,
+    }
+
+
+def cpu_used(before: dict, after: dict) -> dict:
+    return {part: after[part] - before[part] for part in before}
 
 
 def percentiles(values: list[float]) -> list[float]:
@@ -438,6 +485,11 @@ def print_table(results: list[dict]) -> None:
     row("bookings", [r["bookings"] for r in results])
     row("last booking at s", [f"{r['last_booking']:.1f}" for r in results])
     row("run s", [f"{r['elapsed']:.1f}" for r in results])
+    for part in ("web", "database", "client", "machine"):
+        row(
+            f"CPU ms/booking: {part}",
+            [f"{r['cpu'][part] * 1000 / max(r['bookings'], 1):.1f}" for r in results],
+        )
     row("overbooked slots", [r["overbooked"] for r in results])
     row("seats counter != rows", [r["counter_off"] for r in results])
     row("families overlapping", [r["overlapping"] for r in results])

@@ -128,6 +128,10 @@ DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_M
 # thread instead. The web server sets it (config/gunicorn.py): its many threads mostly wait for
 # their turn (rendezvous.lib.admission), and only those at work need a connection.
 DATABASE_POOL_SIZE = int(os.environ.get("DATABASE_POOL_SIZE", "0"))
+# PostgreSQL plans a statement it has prepared once per connection instead of on every run:
+# planning was half of the database's work in the booking rush. Turn it off behind a pooler
+# that cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     pg_options = DATABASES["default"].setdefault("OPTIONS", {})
     if DATABASE_POOL_SIZE:
@@ -142,6 +146,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # A persistent connection that died with the server is replaced on the next request.
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     pg_options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    if DATABASE_PREPARED_STATEMENTS:
+        # Prepared statements need the parameters bound by the server; psycopg prepares a
+        # statement on a connection's fifth run of it.
+        pg_options.update(server_side_binding=True, prepare_threshold=5)
     pg_options["options"] = (
         f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS} {pg_options.get('options', '')}"
     ).strip()

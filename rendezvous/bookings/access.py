@@ -6,7 +6,7 @@ from django.http import Http404
 
 from rendezvous.accounts.models import STAFF_ROLES, Role, User
 from rendezvous.bookings.models import Booking
-from rendezvous.bookings.selectors import children_of, teachers_of_class_id
+from rendezvous.bookings.selectors import children_of, hosted_by_teacher_of
 from rendezvous.lib.queries import Prepared, by_key
 from rendezvous.scheduling.models import Phase, Slot
 from rendezvous.school.models import Pupil
@@ -76,10 +76,10 @@ def _parents_slot(slot: int, organisation: int, school_class: int) -> QuerySet[S
     """A slot of one of the class's teachers in an event of the class (not a draft)."""
     return (
         Slot.objects.filter(
+            hosted_by_teacher_of(school_class),
             pk=slot,
             organisation_id=organisation,
             event__classes=school_class,
-            host__in=teachers_of_class_id(school_class),
         )
         .exclude(event__phase=Phase.DRAFT)
         .select_related("event", "host")

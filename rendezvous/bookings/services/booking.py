@@ -5,13 +5,21 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 from rendezvous.accounts.models import STAFF_ROLES, Role, User
 from rendezvous.bookings import errors
 from rendezvous.bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
-from rendezvous.bookings.selectors import booker_may_change, teachers_of_class_id
+from rendezvous.bookings.selectors import booker_may_change, hosted_by_teacher_of
 from rendezvous.bookings.services.notify import (
     NoteFrom,
     note_from,
@@ -54,7 +62,9 @@ def _eligibility(booker: int, pupil: int, school_class: int) -> dict:
     return {
         "is_guardian": Exists(Guardianship.objects.filter(pupil=pupil, parent=booker)),
         "in_event_classes": Exists(event_classes),
-        "may_meet": Exists(teachers_of_class_id(school_class).filter(pk=OuterRef("host_id"))),
+        "may_meet": ExpressionWrapper(
+            hosted_by_teacher_of(school_class), output_field=BooleanField()
+        ),
         "already_booked": Exists(booked),
     }
 

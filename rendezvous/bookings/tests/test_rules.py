@@ -88,6 +88,21 @@ def test_a_slot_of_a_teacher_who_does_not_teach_the_child_is_refused(
 
 
 @pytest.mark.django_db
+def test_a_slot_of_a_teacher_who_has_left_is_refused_and_not_found(parent, pupil, slot):
+    from django.http import Http404
+
+    from rendezvous.bookings.access import get_slot_for_parent
+
+    slot.host.is_active = False
+    slot.host.save(update_fields=["is_active"])
+    with pytest.raises(errors.NotEligible):
+        book_slot(booker=parent, slot=slot, pupil=pupil)
+    with pytest.raises(Http404):
+        get_slot_for_parent(parent, pupil, slot.pk)
+    assert nothing_written(slot)
+
+
+@pytest.mark.django_db
 def test_a_slot_of_another_organisation_is_refused(parent, pupil, outsider):
     from rendezvous.scheduling.tests.factories import SlotFactory
 

@@ -146,3 +146,24 @@ def test_lists_of_nearby_lengths_share_one_build_and_keep_their_answers(slots, t
     assert len(builds) == 1
     assert [slot.pk for slot in three] == [slots[1].pk, slots[3].pk]
     assert len(four) == 4
+
+
+def test_postgresql_plans_a_prepared_query_once_per_connection(slots, teacher):
+    """PostgreSQL prepares a statement the connection runs again and again, so it is planned
+    once rather than on every run (config/settings.py, DATABASE_PREPARED_STATEMENTS)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    prepared = Prepared(_slots_of)
+    before = slots[0].starts_at - timedelta(minutes=1)
+
+    answers = [prepared(hosts=[teacher.pk], after=before + timedelta(seconds=n)) for n in range(8)]
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%"scheduling_slot"."starts_at" > $%'],
+        )
+        assert cursor.fetchone()[0] == 1
+    assert [[slot.pk for slot in rows] for rows in answers] == [[slots[0].pk, slots[2].pk]] * 8
