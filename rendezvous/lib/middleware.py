@@ -7,7 +7,6 @@ import sys
 
 from django.core.signals import got_request_exception
 from django.http import HttpResponse, JsonResponse
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
@@ -52,7 +51,7 @@ def busy_response(request, code: str, message, retry_after: int) -> HttpResponse
         if is_api(request):
             response = error_json(code, message, 503)
         else:
-            context = {"request": request, "csrf_token": get_token(request), "message": message}
+            context = {"request": request, "message": message}
             response = HttpResponse(render_to_string("503.html", context), status=503)
     response["Retry-After"] = str(retry_after)
     # A warning or the request's log line is all a 503 costs; Django would add an error line

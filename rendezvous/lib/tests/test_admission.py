@@ -74,7 +74,10 @@ def test_a_request_finding_the_process_busy_is_answered_503_with_retry_after(one
 
     assert response.status_code == 503
     assert response["Retry-After"] == "1"
-    assert "Rendezvous ist gerade sehr gefragt" in response.content.decode()
+    page = response.content.decode()
+    assert "Rendezvous ist gerade sehr gefragt" in page
+    assert 'href="/parent/">Erneut versuchen' in page.replace("\n", "")
+    assert "<form" not in page  # a refusal is cheap: no language or sign-out form to draw
     assert view.calls == 1  # the refused request did no work
     view.release.set()
     held.join(10)
