@@ -278,6 +278,9 @@ OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "60"))
 # The hour (organisation's local time) at which teachers who chose a daily summary get it.
 DIGEST_HOUR = int(os.environ.get("DIGEST_HOUR", "7"))
 
+# Django's database sessions, read by a query built once per process (the read every signed-in
+# request makes).
+SESSION_ENGINE = "rendezvous.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and SITE_URL.startswith("https"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
