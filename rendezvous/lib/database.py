@@ -1,10 +1,14 @@
 """When the database is away: which errors mean "try again shortly", and a limit on how long
-a PostgreSQL round trip may take."""
+a PostgreSQL round trip may take. How PostgreSQL's timestamps are read."""
+
+from datetime import UTC
 
 import psycopg
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.db.backends.signals import connection_created
+from psycopg.adapt import Loader
+from psycopg.pq import Format
 
 # What SQLite reports when the file is busy or cannot be reached; its other "operational"
 # errors (no such table, a syntax error) are bugs and stay 500s.
@@ -77,3 +81,46 @@ def limit_round_trips(sender, connection, **kwargs) -> None:
 
 def watch_round_trips() -> None:
     connection_created.connect(limit_round_trips, dispatch_uid="rendezvous-round-trip-limit")
+
+
+_TIMESTAMPTZ = psycopg.postgres.types["timestamptz"].oid
+# psycopg's own reader of timestamps, compiled when its C speed-ups are installed.
+_COMPILED_TIMESTAMPTZ_LOADER = psycopg.adapters.get_loader(_TIMESTAMPTZ, Format.TEXT)
+
+
+class UtcTimestampLoader(Loader):
+    """Reads a timestamp with psycopg's compiled reader.
+
+    Django reads every timestamp with a reader written in Python (it sets the time zone of each
+    value afterwards), which cost a booking page with 300 free times a third of its queries'
+    time. On a connection whose time zone is UTC, as Django sets it, the compiled reader gives
+    the very same values. `timezone` is what Django checks before it puts its own reader back."""
+
+    timezone = UTC
+
+    def __init__(self, oid, context=None):
+        super().__init__(oid, context)
+        self._load = _COMPILED_TIMESTAMPTZ_LOADER(oid, context).load
+
+    def load(self, data):
+        return self._load(data)
+
+
+def read_timestamps_compiled(sender, connection, **kwargs) -> None:
+    """Give a new PostgreSQL connection in UTC the compiled timestamp reader."""
+    if connection.vendor != "postgresql" or connection.timezone is not UTC:
+        return
+    raw = connection.connection
+    if raw.info.parameter_status("TimeZone") != "UTC" or not _compiled(raw):
+        return
+    raw.adapters.register_loader(_TIMESTAMPTZ, UtcTimestampLoader)
+
+
+def _compiled(raw) -> bool:
+    """True unless psycopg runs without its C speed-ups or this connection has the reader."""
+    loader = raw.adapters.get_loader(_TIMESTAMPTZ, Format.TEXT)
+    return psycopg.pq.__impl__ != "python" and loader is not UtcTimestampLoader
+
+
+def read_timestamps_compiled_everywhere() -> None:
+    connection_created.connect(read_timestamps_compiled, dispatch_uid="rendezvous-timestamps")
