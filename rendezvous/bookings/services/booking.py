@@ -122,13 +122,20 @@ def _release_seats(slot_id: int, seats: int) -> None:
     Slot.objects.filter(pk=slot_id).update(seats_taken=F("seats_taken") - seats)
 
 
+def _user_row_locked(user: int) -> QuerySet[User]:
+    return User.objects.select_for_update().filter(pk=user).order_by().values_list("pk")
+
+
+# Built once: every booking takes this lock (always inside its transaction).
+_LOCK_USER = Prepared(_user_row_locked)
+
+
 def _lock_user(user: User) -> None:
     """Serialise one person's bookings. PostgreSQL locks the user's row; SQLite needs nothing,
     as each write transaction there holds the whole database from its start."""
     if not connection.features.has_select_for_update:
         return
-    locked = User.objects.select_for_update().filter(pk=user.pk).order_by()
-    list(locked.values_list("pk", flat=True))
+    _LOCK_USER(user=user.pk)
 
 
 def lock_booker(user: User) -> None:
