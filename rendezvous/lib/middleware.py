@@ -1,6 +1,7 @@
 """Answers for requests that cannot be served: the database is away (503), or the request
 holds characters that no field accepts (400)."""
 
+import functools
 import json
 import logging
 import sys
@@ -9,6 +10,7 @@ from django.core.signals import got_request_exception
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.translation import gettext, gettext_lazy
 
 from rendezvous.lib.database import RETRY_AFTER, is_unavailable, watch_round_trips
@@ -51,13 +53,33 @@ def busy_response(request, code: str, message, retry_after: int) -> HttpResponse
         if is_api(request):
             response = error_json(code, message, 503)
         else:
-            context = {"request": request, "message": message}
-            response = HttpResponse(render_to_string("503.html", context), status=503)
+            before, after = _busy_page(translation.get_language(), str(message))
+            page = f"{before}{escape(request.get_full_path())}{after}"
+            response = HttpResponse(page, status=503)
     response["Retry-After"] = str(retry_after)
     # A warning or the request's log line is all a 503 costs; Django would add an error line
     # ("Service Unavailable: …") for every 5xx, which alerts as if for a bug.
     response._has_been_logged = True
     return response
+
+
+class _PathMark:
+    """Stands for the request while the busy page is drawn: its link back is filled in later."""
+
+    MARK = "rendezvous-busy-page-path"
+
+    def get_full_path(self) -> str:
+        return self.MARK
+
+
+@functools.lru_cache(maxsize=32)
+def _busy_page(language: str, message: str) -> tuple[str, str]:
+    """The 503 page in a language with a message, drawn once per process, as the parts before
+    and after its link back to the page asked for: at the peak of a rush most answers are this
+    page, and it is the same for everyone but that link."""
+    context = {"request": _PathMark(), "message": message}
+    before, after = render_to_string("503.html", context).split(_PathMark.MARK)
+    return before, after
 
 
 def _escalate(sender, request=None, **kwargs) -> None:

@@ -84,6 +84,38 @@ def test_a_request_finding_the_process_busy_is_answered_503_with_retry_after(one
     assert middleware(requests.get("/parent/")).status_code == 200  # the place is free again
 
 
+def test_each_refusal_links_back_to_its_own_page_in_its_language(one_place, monkeypatch):
+    from rendezvous.lib import middleware as answers
+
+    answers._busy_page.cache_clear()
+    drawn = []
+    render = answers.render_to_string
+    monkeypatch.setattr(answers, "render_to_string", lambda *a: drawn.append(a) or render(*a))
+    asked = [
+        ("/parent/?open=3-4-5", "de", 'href="/parent/?open=3-4-5">Erneut versuchen'),
+        (
+            "/parent/appointments/?a=1&b='2'",
+            "de",
+            'href="/parent/appointments/?a=1&amp;b=&#x27;2&#x27;"',
+        ),
+        ("/parent/plan/", "ru", 'href="/parent/plan/">Повторить попытку'),
+        ("/office/", "en", 'href="/office/">Try again'),
+    ]
+
+    def refuse_all(middleware):
+        return [
+            middleware(requests.get(path, HTTP_ACCEPT_LANGUAGE=language))
+            for path, language, _ in asked
+        ]
+
+    responses = while_held(HeldView(), refuse_all)
+
+    for response, (_, _, link) in zip(responses, asked, strict=True):
+        assert response.status_code == 503
+        assert link in response.content.decode().replace("\n", "")
+    assert len(drawn) == 3  # once per language
+
+
 def test_the_api_is_refused_in_json(one_place):
     request = requests.get("/api/v1/slots", HTTP_ACCEPT_LANGUAGE="ru")
     response = while_held(HeldView(), lambda middleware: middleware(request))
