@@ -80,13 +80,8 @@ def create_school(parents: int, slots_per_teacher: int = SLOTS_PER_TEACHER) -> d
     django.setup()
     from datetime import timedelta
 
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
     from django.db import connection
     from django.utils import timezone
-    from django.utils.crypto import get_random_string
 
     from rendezvous.accounts.models import Role, User
     from rendezvous.organisations.models import Organisation
@@ -166,7 +161,35 @@ def create_school(parents: int, slots_per_teacher: int = SLOTS_PER_TEACHER) -> d
         Guardianship(pupil=pupil, parent=parent)
         for pupil, parent in zip(pupils, family, strict=True)
     )
-    expires = now + timedelta(days=1)
+    sessions = signed_in(family)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # the statistics a live database has for its planner
+    popular = {
+        slot.pk
+        for slot in [*singles, *groups]
+        if slot.host_id in {t.pk for t in teachers[:POPULAR]}
+    }
+    return {
+        "sessions": sessions,
+        "popular": popular,
+        "event": event.pk,
+        "ceiling": f"/ceiling/{org.pk}/{ceiling.host_id}/{ceiling.pk}/",
+    }
+
+
+def signed_in(parents: list) -> list[str]:
+    """A session for each parent, as signing in would leave it: their session keys."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+    from django.utils.crypto import get_random_string
+
+    expires = timezone.now() + timedelta(days=1)
     sessions = [
         Session(
             session_key=get_random_string(32),
@@ -179,23 +202,10 @@ def create_school(parents: int, slots_per_teacher: int = SLOTS_PER_TEACHER) -> d
             ),
             expire_date=expires,
         )
-        for parent in family
+        for parent in parents
     ]
     Session.objects.bulk_create(sessions)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # the statistics a live database has for its planner
-    popular = {
-        slot.pk
-        for slot in [*singles, *groups]
-        if slot.host_id in {t.pk for t in teachers[:POPULAR]}
-    }
-    return {
-        "sessions": [session.session_key for session in sessions],
-        "popular": popular,
-        "event": event.pk,
-        "ceiling": f"/ceiling/{org.pk}/{ceiling.host_id}/{ceiling.pk}/",
-    }
+    return [session.session_key for session in sessions]
 
 
 def start_server(env: dict, port: int, settings_module: str) -> subprocess.Popen:
