@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "rendezvous.organisations.context_processors.organisation",
             ],
+            "libraries": {"capture": "rendezvous.lib.capture"},
         },
     },
 ]
