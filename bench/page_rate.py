@@ -66,10 +66,14 @@ def school(args) -> list[str]:
     return rush.signed_in([parent, *others])
 
 
+class Unexpected(Exception):
+    """The page answered neither 200 nor 503: the figures would not be the page's."""
+
+
 def load(client: rush.Client, session: str) -> int:
     status = client.request("page", "GET", "/parent/", f"sessionid={session}")[0]
     if status != 200 and status != 503:
-        raise SystemExit(f"the booking page answered {status}")
+        raise Unexpected(f"the booking page answered {status}")
     return status
 
 
@@ -84,12 +88,15 @@ def unloaded(client: rush.Client, session: str, pages: int) -> list[float]:
 def loaded(client: rush.Client, sessions: list[str], seconds: float) -> int:
     """Pages served (200) in `seconds`, each connection loading the page again and again."""
     deadline = time.perf_counter() + seconds
-    served = []  # per connection
+    served, failures = [], []  # per connection
 
     def loop(session):
         statuses = Counter()
-        while time.perf_counter() < deadline:
-            statuses[load(client, session)] += 1
+        try:
+            while time.perf_counter() < deadline:
+                statuses[load(client, session)] += 1
+        except Unexpected as failure:
+            failures.append(failure)
         served.append(statuses[200])
 
     threads = [threading.Thread(target=loop, args=[session]) for session in sessions]
@@ -97,6 +104,10 @@ def loaded(client: rush.Client, sessions: list[str], seconds: float) -> int:
         thread.start()
     for thread in threads:
         thread.join()
+    if failures:
+        raise SystemExit(str(failures[0]))
+    if not sum(served):
+        raise SystemExit("no page was served in time: every answer was 503")
     return sum(served)
 
 

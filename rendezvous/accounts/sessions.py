@@ -21,6 +21,8 @@ class SessionStore(db.SessionStore):
     """As Django's, but the read on every request is built once per process."""
 
     def load(self):
+        if self.session_key is None:
+            return {}
         rows = _SESSION_DATA(key=self.session_key, now=timezone.now())
         if not rows:
             self._session_key = None

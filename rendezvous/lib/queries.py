@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, QuerySet
+from django.db.transaction import TransactionManagementError
 
 
 def by_key(rows: QuerySet) -> Model | None:
@@ -113,6 +114,9 @@ class _Plan:
 
     def __init__(self, queryset: QuerySet, compiler, sql: str, places: list):
         self.queryset, self.compiler, self.sql, self.places = queryset, compiler, sql, places
+        self.locks = bool(queryset.query.select_for_update) and (
+            compiler.connection.features.has_select_for_update
+        )
 
     @classmethod
     def of(cls, queryset: QuerySet) -> "_Plan | None":
@@ -126,6 +130,9 @@ class _Plan:
 
     def run(self, values: dict) -> list:
         connection = connections[self.queryset.db]
+        if self.locks and connection.get_autocommit():
+            # Django checks this when it compiles a query, which a prepared one does once.
+            raise TransactionManagementError("select_for_update needs a transaction")
         given = [item for value in values.values() for item in _items(value)]
         adapt = connection.ops.adapt_datetimefield_value
         params = tuple(

@@ -67,3 +67,8 @@ def test_an_unknown_or_malformed_key_signs_nobody_in(parent):
         assert signed_in_user(client) is None
     client.cookies[settings.SESSION_COOKIE_NAME] = key
     assert signed_in_user(client) == parent.pk
+
+
+@pytest.mark.django_db
+def test_a_store_without_a_key_is_empty_as_djangos():
+    assert sessions.SessionStore().load() == {}

@@ -167,3 +167,26 @@ def test_postgresql_plans_a_prepared_query_once_per_connection(slots, teacher):
         )
         assert cursor.fetchone()[0] == 1
     assert [[slot.pk for slot in rows] for rows in answers] == [[slots[0].pk, slots[2].pk]] * 8
+
+
+def _teacher_locked(user: int) -> QuerySet:
+    from rendezvous.accounts.models import User
+
+    return User.objects.select_for_update().filter(pk=user).values_list("pk")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_lock_runs_only_inside_a_transaction_as_djangos_own(teacher):
+    """Django refuses select_for_update outside a transaction when it compiles the query; a
+    prepared query is compiled once, so it refuses on every run."""
+    from django.db import connection, transaction
+    from django.db.transaction import TransactionManagementError
+
+    if not connection.features.has_select_for_update:
+        pytest.skip("SQLite takes no row locks: Django runs the query anywhere")
+    locked = Prepared(_teacher_locked)
+    with transaction.atomic():
+        assert locked(user=teacher.pk) == [(teacher.pk,)]
+
+    with pytest.raises(TransactionManagementError, match="needs a transaction"):
+        locked(user=teacher.pk)
