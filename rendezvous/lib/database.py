@@ -107,19 +107,15 @@ class UtcTimestampLoader(Loader):
 
 
 def read_timestamps_compiled(sender, connection, **kwargs) -> None:
-    """Give a new PostgreSQL connection in UTC the compiled timestamp reader."""
+    """Give a new PostgreSQL connection in UTC the compiled timestamp reader (a pooled
+    connection handed out again has it already)."""
     if connection.vendor != "postgresql" or connection.timezone is not UTC:
         return
     raw = connection.connection
-    if raw.info.parameter_status("TimeZone") != "UTC" or not _compiled(raw):
-        return
-    raw.adapters.register_loader(_TIMESTAMPTZ, UtcTimestampLoader)
-
-
-def _compiled(raw) -> bool:
-    """True unless psycopg runs without its C speed-ups or this connection has the reader."""
-    loader = raw.adapters.get_loader(_TIMESTAMPTZ, Format.TEXT)
-    return psycopg.pq.__impl__ != "python" and loader is not UtcTimestampLoader
+    if psycopg.pq.__impl__ == "python" or raw.info.parameter_status("TimeZone") != "UTC":
+        return  # without its C speed-ups psycopg has no compiled reader to give
+    if raw.adapters.get_loader(_TIMESTAMPTZ, Format.TEXT) is not UtcTimestampLoader:
+        raw.adapters.register_loader(_TIMESTAMPTZ, UtcTimestampLoader)
 
 
 def read_timestamps_compiled_everywhere() -> None:
