@@ -4,17 +4,18 @@ service and access functions as the booking page)."""
 from datetime import datetime
 from typing import Literal
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Header, Query, Router, Schema, Status
 
-from rendezvous.accounts.models import STAFF_ROLES, Role
+from rendezvous.accounts.models import STAFF_ROLES, Role, User
 from rendezvous.api.errors import InvalidInput, require_role, responses
 from rendezvous.api.fields import Day, Id
 from rendezvous.api.lists import (
     Columns,
     Page,
+    check_filters,
     ordered,
     page_of,
     sort_choices,
@@ -27,7 +28,7 @@ from rendezvous.bookings.access import (
     get_move_target,
     get_slot_for_parent,
 )
-from rendezvous.bookings.models import BookingStatus
+from rendezvous.bookings.models import Booking, BookingStatus
 from rendezvous.bookings.services import book_slot, cancel_booking, decide_booking, move_booking
 from rendezvous.bookings.services.booking import MESSAGE_MAX_LENGTH
 from rendezvous.lib.dates import on_days
@@ -101,7 +102,10 @@ def booking_body(booking) -> dict:
     }
 
 
-def filtered_bookings(rows, filters: BookingFilters):
+def filtered_bookings(user: User, filters: BookingFilters) -> QuerySet[Booking]:
+    """The bookings the user may see, filtered and ordered."""
+    check_filters(user, filters)
+    rows = bookings_visible_to(user)
     exact = {
         "event_id": filters.event,
         "host_id": filters.teacher,
@@ -117,13 +121,14 @@ def filtered_bookings(rows, filters: BookingFilters):
     return ordered(rows, filters.sort, BOOKING_ORDER)
 
 
-@router.get("", response=responses({200: list[BookingOut]}, 401), operation_id="bookings_list")
+@router.get(
+    "", response=responses({200: list[BookingOut]}, 401, 404), operation_id="bookings_list"
+)
 def list_bookings(
     request, response: HttpResponse, filters: Query[BookingFilters], page: Query[Page]
 ):
     """The bookings the signed-in person may see, by start time."""
-    rows = filtered_bookings(bookings_visible_to(request.user), filters)
-    rows = rows.select_related("slot", "host", "pupil")
+    rows = filtered_bookings(request.user, filters).select_related("slot", "host", "pupil")
     return [booking_body(b) for b in page_of(request, response, rows, page)]
 
 

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from rendezvous.api.errors import require_admin, responses
-from rendezvous.api.lists import Page, page_of
+from rendezvous.api.lists import Columns, Page, ordered, page_of, sort_choices, sort_field
 from rendezvous.notifications.access import get_email_for_user
 from rendezvous.notifications.models import EmailState
 from rendezvous.notifications.selectors import emails_for_office
@@ -35,17 +35,26 @@ class EmailDetailOut(EmailOut):
     body_text: str | None = Field(..., description="null for a mail with a password or link")
 
 
+EMAIL_ORDER: Columns = {
+    "created_at": ("created_at",),
+    "state": ("state", "created_at"),
+    "to": ("to", "created_at"),
+}
+
+
 class EmailFilters(Schema):
     state: Literal["open", "all", "queued", "sending", "sent", "failed"] = Field(
         "open", description="open: failed and waiting"
     )
+    sort: sort_choices(EMAIL_ORDER) = sort_field("-created_at")
 
 
 @router.get("", response=responses({200: list[EmailOut]}, 401, 403), operation_id="emails_list")
 def list_emails(request, response: HttpResponse, filters: Query[EmailFilters], page: Query[Page]):
-    """The organisation's outbox, the latest first."""
+    """The organisation's outbox, by default the latest first."""
     require_admin(request.user)
-    rows = emails_for_office(request.user, state=filters.state).order_by("-created_at", "-pk")
+    rows = emails_for_office(request.user, state=filters.state)
+    rows = ordered(rows, filters.sort, EMAIL_ORDER)
     return page_of(request, response, rows, page)
 
 

@@ -1,12 +1,23 @@
 """Lists: `limit` and `offset`, the total in X-Total-Count and the neighbouring pages in an
-RFC 8288 Link header."""
+RFC 8288 Link header; a chosen order; filters by id that name only what the caller may see."""
 
+from functools import partial
 from typing import Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Schema
 from pydantic import Field
+
+from rendezvous.accounts.access import get_user_for_user
+from rendezvous.accounts.models import Role, User
+from rendezvous.scheduling.access import get_event_for_user, get_subject_for_user
+from rendezvous.school.access import (
+    get_class_for_user,
+    get_department_for_user,
+    get_pupil_for_user,
+    get_teacher_for_user,
+)
 
 MAX_LIMIT = 200
 MAX_OFFSET = 10**9  # beyond any list; a larger one would overflow the database's integer
@@ -60,3 +71,24 @@ def ordered(rows: QuerySet, sort: str, columns: Columns) -> QuerySet:
 
 def sort_field(default: str):
     return Field(default, description="a column; with a leading - the other way round")
+
+
+# The access function that finds what each id filter names, by the filter's name in the query.
+FINDERS = {
+    "event": get_event_for_user,
+    "teacher": get_teacher_for_user,
+    "subject": get_subject_for_user,
+    "class": get_class_for_user,
+    "pupil": get_pupil_for_user,
+    "parent": partial(get_user_for_user, roles=[Role.PARENT]),
+    "department": get_department_for_user,
+}
+
+
+def check_filters(user: User, filters: Schema) -> None:
+    """404 for a filter naming what the caller may not see, such as another organisation's
+    event: the answer its own URL gives. What they see but nothing matches is an empty list."""
+    for name, field in type(filters).model_fields.items():
+        value = getattr(filters, name)
+        if value is not None and (find := FINDERS.get(field.alias or name)):
+            find(user, value)

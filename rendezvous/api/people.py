@@ -15,14 +15,14 @@ from rendezvous.api.fields import LANGUAGE, Id, Language, Text
 from rendezvous.api.lists import (
     Columns,
     Page,
+    check_filters,
     ordered,
     page_of,
     sort_choices,
     sort_field,
 )
 from rendezvous.api.school import chosen
-from rendezvous.api.slots import SlotFilters, SlotOut, filtered_slots, slot_body
-from rendezvous.scheduling.access import slots_visible_to
+from rendezvous.api.slots import SlotOut, TeacherSlotFilters, filtered_slots, slot_body
 from rendezvous.school import services as school
 from rendezvous.school.access import get_teacher_for_user, pupils_visible_to, teachers_visible_to
 from rendezvous.school.selectors import matching_people, parents_of, search_words
@@ -64,13 +64,13 @@ def teacher_body(teacher: User, viewer: User) -> dict:
     }
 
 
-def filtered_teachers(
-    rows: QuerySet[User], filters: TeacherFilters, viewer: User
-) -> QuerySet[User]:
+def filtered_teachers(viewer: User, filters: TeacherFilters) -> QuerySet[User]:
     """Parents see names only: their search and order leave the addresses out."""
     staff = viewer.role in STAFF_ROLES
     if not staff and filters.sort.endswith("email"):
         raise InvalidInput(details={"fields": [{"field": "query.sort", "message": "name"}]})
+    check_filters(viewer, filters)
+    rows = teachers_visible_to(viewer)
     if filters.department is not None:
         rows = rows.filter(departments=filters.department)
     if filters.subject is not None:
@@ -84,15 +84,16 @@ def filtered_teachers(
 
 
 @router.get(
-    "/teachers", response=responses({200: list[TeacherOut]}, 401), operation_id="teachers_list"
+    "/teachers",
+    response=responses({200: list[TeacherOut]}, 401, 404),
+    operation_id="teachers_list",
 )
 def list_teachers(
     request, response: HttpResponse, filters: Query[TeacherFilters], page: Query[Page]
 ):
     """Staff: every teacher and admin of the organisation; parents: their children's
     teachers."""
-    rows = filtered_teachers(teachers_visible_to(request.user), filters, request.user)
-    rows = rows.prefetch_related("departments")
+    rows = filtered_teachers(request.user, filters).prefetch_related("departments")
     return [teacher_body(row, request.user) for row in page_of(request, response, rows, page)]
 
 
@@ -114,13 +115,12 @@ def teacher_slots(
     request,
     response: HttpResponse,
     teacher_id: int,
-    filters: Query[SlotFilters],
+    filters: Query[TeacherSlotFilters],
     page: Query[Page],
 ):
     """The teacher's times the signed-in person may see, as `GET /slots?teacher=`."""
     teacher = get_teacher_for_user(request.user, teacher_id)
-    filters.teacher = teacher.pk
-    rows = filtered_slots(slots_visible_to(request.user), filters)
+    rows = filtered_slots(request.user, filters).filter(host=teacher)
     rows = rows.select_related("host", "subject")
     return [slot_body(slot) for slot in page_of(request, response, rows, page)]
 
@@ -183,6 +183,7 @@ def _parents(user: User) -> QuerySet[User]:
 def filtered_parents(user: User, filters: ParentFilters) -> QuerySet[User]:
     """For admins: the parents of one class's pupils, matching the words."""
     rows = parents_of(_parents(user))
+    check_filters(user, filters)
     if filters.school_class is not None:
         rows = rows.filter(children__school_class_id=filters.school_class)
     return ordered(matching_people(rows, search_words(filters.q)), filters.sort, PEOPLE_ORDER)
@@ -201,7 +202,9 @@ def _parent_values(user: User, body: ParentIn) -> dict:
 
 
 @router.get(
-    "/parents", response=responses({200: list[ParentOut]}, 401, 403), operation_id="parents_list"
+    "/parents",
+    response=responses({200: list[ParentOut]}, 401, 403, 404),
+    operation_id="parents_list",
 )
 def list_parents(
     request, response: HttpResponse, filters: Query[ParentFilters], page: Query[Page]

@@ -12,6 +12,7 @@ from rendezvous.api.fields import Id, Text
 from rendezvous.api.lists import (
     Columns,
     Page,
+    check_filters,
     ordered,
     page_of,
     sort_choices,
@@ -34,6 +35,14 @@ router = Router(tags=["school"])
 
 NAME = Field(min_length=1, max_length=100)
 IDS = Field([], max_length=500)
+
+
+# Departments and subjects are listed by name.
+NAME_ORDER: Columns = {"name": ("name",)}
+
+
+class ByName(Schema):
+    sort: sort_choices(NAME_ORDER) = sort_field("name")
 
 
 def chosen(rows: QuerySet, ids: list[int]) -> list:
@@ -77,9 +86,10 @@ def _department(request, department_id: int) -> dict:
     response=responses({200: list[DepartmentOut]}, 401),
     operation_id="departments_list",
 )
-def list_departments(request, response: HttpResponse, page: Query[Page]):
+def list_departments(request, response: HttpResponse, order: Query[ByName], page: Query[Page]):
     """The organisation's departments, for staff; parents see none."""
-    rows = departments_visible_to(request.user).prefetch_related("teachers").order_by("name")
+    rows = departments_visible_to(request.user).prefetch_related("teachers")
+    rows = ordered(rows, order.sort, NAME_ORDER)
     return [department_body(row) for row in page_of(request, response, rows, page)]
 
 
@@ -183,10 +193,11 @@ def _class_values(user: User, body: ClassIn) -> dict:
 
 
 @router.get(
-    "/classes", response=responses({200: list[ClassOut]}, 401), operation_id="classes_list"
+    "/classes", response=responses({200: list[ClassOut]}, 401, 404), operation_id="classes_list"
 )
 def list_classes(request, response: HttpResponse, filters: Query[ClassFilters], page: Query[Page]):
     """Admins: every class; teachers: those they lead or teach; parents: their children's."""
+    check_filters(request.user, filters)
     rows = ordered(_classes(request.user), filters.sort, CLASS_ORDER)
     if filters.department is not None:
         rows = rows.filter(department_id=filters.department)
@@ -266,7 +277,10 @@ class PupilFilters(Schema):
     sort: sort_choices(PUPIL_ORDER) = sort_field("name")
 
 
-def filtered_pupils(rows: QuerySet, filters: PupilFilters) -> QuerySet:
+def filtered_pupils(user: User, filters: PupilFilters) -> QuerySet:
+    """The pupils the user may see, filtered and ordered."""
+    check_filters(user, filters)
+    rows = _pupils(user)
     if filters.school_class is not None:
         rows = rows.filter(school_class_id=filters.school_class)
     return ordered(matching_pupils(rows, search_words(filters.q)), filters.sort, PUPIL_ORDER)
@@ -296,10 +310,12 @@ def _pupil_values(user: User, body: PupilIn) -> dict:
     }
 
 
-@router.get("/pupils", response=responses({200: list[PupilOut]}, 401), operation_id="pupils_list")
+@router.get(
+    "/pupils", response=responses({200: list[PupilOut]}, 401, 404), operation_id="pupils_list"
+)
 def list_pupils(request, response: HttpResponse, filters: Query[PupilFilters], page: Query[Page]):
     """Admins: every pupil; teachers: those of their classes; parents: their children."""
-    rows = filtered_pupils(_pupils(request.user), filters)
+    rows = filtered_pupils(request.user, filters)
     return [pupil_body(row) for row in page_of(request, response, rows, page)]
 
 
@@ -361,8 +377,8 @@ class SubjectIn(Schema):
 @router.get(
     "/subjects", response=responses({200: list[SubjectOut]}, 401), operation_id="subjects_list"
 )
-def list_subjects(request, response: HttpResponse, page: Query[Page]):
-    rows = subjects_visible_to(request.user).order_by("name", "pk")
+def list_subjects(request, response: HttpResponse, order: Query[ByName], page: Query[Page]):
+    rows = ordered(subjects_visible_to(request.user), order.sort, NAME_ORDER)
     return [{"id": s.pk, "name": s.name} for s in page_of(request, response, rows, page)]
 
 

@@ -4,7 +4,7 @@ one by one or from a pattern, change and delete them with the pages' services an
 from datetime import datetime, time
 from typing import Annotated
 
-from django.db.models import F
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -16,11 +16,13 @@ from rendezvous.api.fields import Day, Id, Moment, aware_span
 from rendezvous.api.lists import (
     Columns,
     Page,
+    check_filters,
     ordered,
     page_of,
     sort_choices,
     sort_field,
 )
+from rendezvous.bookings.selectors import bookable_at
 from rendezvous.bookings.services import delete_slot, update_slot
 from rendezvous.lib.dates import on_days
 from rendezvous.scheduling.access import (
@@ -29,7 +31,7 @@ from rendezvous.scheduling.access import (
     get_subject_for_user,
     slots_visible_to,
 )
-from rendezvous.scheduling.models import SLOT_FIELDS, Mode, SlotStatus
+from rendezvous.scheduling.models import SLOT_FIELDS, Mode, Slot, SlotStatus
 from rendezvous.scheduling.patterns import SlotPattern
 from rendezvous.scheduling.services import create_slot, generate_slots, preview_slots
 
@@ -61,8 +63,9 @@ SLOT_ORDER: Columns = {
 }
 
 
-class SlotFilters(Schema):
-    teacher: Id | None = None
+class TeacherSlotFilters(Schema):
+    """One teacher's slots: the teacher is in the path."""
+
     event: Id | None = None
     subject: Id | None = None
     mode: Mode | None = None
@@ -71,6 +74,10 @@ class SlotFilters(Schema):
     date_from: Day | None = Field(None, description="first day, in the organisation's zone")
     date_to: Day | None = Field(None, description="last day, in the organisation's zone")
     sort: sort_choices(SLOT_ORDER) = sort_field("starts_at")
+
+
+class SlotFilters(TeacherSlotFilters):
+    teacher: Id | None = None
 
 
 def slot_body(slot) -> dict:
@@ -89,9 +96,12 @@ def slot_body(slot) -> dict:
     }
 
 
-def filtered_slots(rows, filters: SlotFilters):
+def filtered_slots(user: User, filters: TeacherSlotFilters) -> QuerySet[Slot]:
+    """The slots the user may see, filtered and ordered."""
+    check_filters(user, filters)
+    rows = slots_visible_to(user)
     exact = {
-        "host_id": filters.teacher,
+        "host_id": getattr(filters, "teacher", None),
         "event_id": filters.event,
         "subject_id": filters.subject,
         "mode": filters.mode,
@@ -99,20 +109,16 @@ def filtered_slots(rows, filters: SlotFilters):
     }
     rows = rows.filter(**{field: value for field, value in exact.items() if value is not None})
     if filters.free:
-        now = timezone.now()
-        rows = rows.filter(
-            status=SlotStatus.OPEN, seats_taken__lt=F("capacity"), starts_at__gt=now
-        )
+        rows = rows.filter(bookable_at(timezone.now()))
     rows = on_days(rows, "starts_at", filters.date_from, filters.date_to)
     return ordered(rows, filters.sort, SLOT_ORDER)
 
 
-@router.get("", response=responses({200: list[SlotOut]}, 401), operation_id="slots_list")
+@router.get("", response=responses({200: list[SlotOut]}, 401, 404), operation_id="slots_list")
 def list_slots(request, response: HttpResponse, filters: Query[SlotFilters], page: Query[Page]):
     """The times the signed-in person may see, by start: staff their organisation's or their
     own, parents those of their children's teachers in their children's evenings."""
-    rows = filtered_slots(slots_visible_to(request.user), filters)
-    rows = rows.select_related("host", "subject")
+    rows = filtered_slots(request.user, filters).select_related("host", "subject")
     return [slot_body(slot) for slot in page_of(request, response, rows, page)]
 
 

@@ -2,15 +2,17 @@
 
 from datetime import datetime
 
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from rendezvous.accounts.models import TokenScope
 from rendezvous.accounts.tokens import create_token, get_token_for_user, revoke_token, tokens_of
 from rendezvous.api.auth import session_auth
 from rendezvous.api.errors import InvalidInput, responses
 from rendezvous.api.fields import Text
+from rendezvous.api.lists import Columns, Page, ordered, page_of, sort_choices, sort_field
 
 router = Router(tags=["tokens"], auth=session_auth)
 
@@ -46,9 +48,17 @@ def _check_expiry(expires_at: datetime | None) -> None:
     raise InvalidInput(details={"fields": [{"field": "expires_at", "message": str(problem)}]})
 
 
+TOKEN_ORDER: Columns = {"created_at": ("created_at",), "name": ("name",)}
+
+
+class TokenOrder(Schema):
+    sort: sort_choices(TOKEN_ORDER) = sort_field("-created_at")
+
+
 @router.get("", response=responses({200: list[TokenOut]}, 401), operation_id="tokens_list")
-def list_tokens(request):
-    return list(tokens_of(request.user))
+def list_tokens(request, response: HttpResponse, order: Query[TokenOrder], page: Query[Page]):
+    rows = ordered(tokens_of(request.user), order.sort, TOKEN_ORDER)
+    return page_of(request, response, rows, page)
 
 
 @router.post("", response=responses({201: NewTokenOut}, 401, 403), operation_id="tokens_create")

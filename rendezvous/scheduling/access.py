@@ -11,16 +11,20 @@ from rendezvous.school.models import SchoolClass
 
 
 def events_visible_to(user: User) -> QuerySet[Event]:
-    """Staff see their organisation's events; parents the open ones with a child's class."""
+    """Staff see their organisation's events; parents those with a child's class once they
+    are published (not drafts), as they see their slots: a closed evening's appointments
+    still name it."""
     if not user.is_authenticated or user.organisation_id is None:
         return Event.objects.none()
     events = Event.objects.filter(organisation_id=user.organisation_id)
     if user.role in STAFF_ROLES:
         return events
     if user.role == Role.PARENT:
-        return events.filter(
-            phase=Phase.OPEN, classes__pupils__guardianships__parent=user
-        ).distinct()
+        return (
+            events.filter(classes__pupils__guardianships__parent=user)
+            .exclude(phase=Phase.DRAFT)
+            .distinct()
+        )
     return Event.objects.none()
 
 

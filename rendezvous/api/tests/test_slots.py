@@ -1,11 +1,13 @@
 from datetime import timedelta
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from rendezvous.api.tests.api_client import signed_in
-from rendezvous.scheduling.models import SlotStatus
+from rendezvous.api.tests.test_bookings import book
+from rendezvous.scheduling.models import Phase, SlotStatus
 from rendezvous.scheduling.tests.factories import SlotFactory
 
 
@@ -32,6 +34,31 @@ def test_free_times_leave_out_the_taken_cancelled_and_past_ones(
     body = free_only.json()[0]
     assert (body["teacher"]["id"], body["free_places"], body["status"]) == (teacher.pk, 1, "open")
     assert free_only["X-Total-Count"] == "1"
+
+
+def close_the_event(slot):
+    slot.event.phase = Phase.CLOSED
+    slot.event.save(update_fields=["phase"])
+
+
+def open_it_tomorrow(slot):
+    slot.event.booking_opens_at = timezone.now() + timedelta(days=1)
+    slot.event.save(update_fields=["booking_opens_at"])
+
+
+def let_the_teacher_leave(slot):
+    slot.host.is_active = False
+    slot.host.save(update_fields=["is_active"])
+
+
+@pytest.mark.parametrize("change", [close_the_event, open_it_tomorrow, let_the_teacher_leave])
+def test_free_times_leave_out_those_booking_refuses(change, parent, pupil, slot):
+    client = signed_in(parent)
+    change(slot)
+
+    assert ids(client.get("/slots", free="true")) == []
+    assert ids(client.get("/slots")) == [slot.pk]  # still there to see
+    assert book(client, slot, pupil).status_code in (404, 409)
 
 
 def test_a_parent_sees_only_their_childrens_teachers(

@@ -94,3 +94,16 @@ def test_an_expiry_in_the_past_or_without_a_zone_is_refused(teacher, expires_at)
     response = signed_in(teacher).post("/tokens", {"name": "x", "expires_at": expires_at})
     assert (response.status_code, response.json()["code"]) == (422, "validation_error")
     assert not AccessToken.objects.exists()
+
+
+def test_tokens_are_paged_and_sorted(teacher):
+    client = signed_in(teacher)
+    made = [make(client, name=f"Skript {n}")["id"] for n in range(3)]
+
+    first = client.get("/tokens", limit=2)
+    rest = client.get("/tokens", limit=2, offset=2)
+
+    assert [t["id"] for t in first.json()] == made[:0:-1]  # the latest first
+    assert first["X-Total-Count"] == "3" and 'rel="next"' in first["Link"]
+    assert [t["id"] for t in rest.json()] == made[:1] and 'rel="prev"' in rest["Link"]
+    assert [t["id"] for t in client.get("/tokens", sort="name").json()] == made

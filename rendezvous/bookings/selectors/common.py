@@ -1,5 +1,5 @@
-"""Reads shared by the booking pages and services: who a parent may meet, which slots are
-free, which bookings are active."""
+"""Reads shared by the booking pages, services and the API: who a parent may meet, which slots
+are free and bookable, which bookings are active."""
 
 from datetime import datetime
 
@@ -33,6 +33,11 @@ def teachers_of_class_id(school_class_id: int) -> QuerySet[User]:
     )
 
 
+# A filter on slots: hosted by a member of staff whose account is active (a teacher who has
+# left keeps their slots, deactivated, and can no longer be booked).
+ACTIVE_HOST = Q(host__is_active=True, host__role__in=STAFF_ROLES)
+
+
 def hosted_by_teacher_of(school_class_id: int) -> Q:
     """A filter on slots: hosted by an active class teacher or subject teacher of the class.
 
@@ -44,20 +49,30 @@ def hosted_by_teacher_of(school_class_id: int) -> Q:
     taught = SchoolClass.subject_teachers.through.objects.filter(
         user_id=OuterRef("host_id"), schoolclass_id=school_class_id
     )
-    return Q(host__is_active=True, host__role__in=STAFF_ROLES) & (Exists(led) | Exists(taught))
+    return ACTIVE_HOST & (Exists(led) | Exists(taught))
 
 
 def children_of(parent: User) -> QuerySet[Pupil]:
     return Pupil.objects.filter(guardianships__parent=parent).select_related("school_class")
 
 
+def booking_not_over(now: datetime, through: str = "") -> Q:
+    """A filter on events (or, `through` "event__", on rows of one): in the open phase and
+    taking bookings at `now` or later; the booking page announces those that open later."""
+    return Q(**{f"{through}phase": Phase.OPEN, f"{through}booking_closes_at__gt": now})
+
+
+def booking_open(now: datetime, through: str = "") -> Q:
+    """Event.is_bookable(now) as a filter: taking bookings at `now`."""
+    return booking_not_over(now, through) & Q(**{f"{through}booking_opens_at__lte": now})
+
+
 def open_events_for_parent(parent: int, organisation: int, now: datetime) -> QuerySet[Event]:
     """The events of the parent's children's classes that are open for booking, by date."""
     return (
         Event.objects.filter(
+            booking_not_over(now),
             organisation_id=organisation,
-            phase=Phase.OPEN,
-            booking_closes_at__gt=now,
             classes__pupils__guardianships__parent=parent,
         )
         .distinct()
@@ -65,14 +80,22 @@ def open_events_for_parent(parent: int, organisation: int, now: datetime) -> Que
     )
 
 
+def free_at(now: datetime) -> Q:
+    """A filter on slots: open, with a place left, starting after `now`."""
+    return Q(status=SlotStatus.OPEN, seats_taken__lt=F("capacity"), starts_at__gt=now)
+
+
+def bookable_at(now: datetime) -> Q:
+    """A filter on slots: those a family may book at `now`, as book_slot checks the slot
+    itself: free, with an active host, and in no event or in one taking bookings. Which
+    child's teacher and event it is, the caller's access function decides."""
+    return free_at(now) & ACTIVE_HOST & (Q(event__isnull=True) | booking_open(now, "event__"))
+
+
 def free_slots(*, event: Event, teacher: User) -> QuerySet[Slot]:
-    return Slot.objects.filter(
-        event=event,
-        host=teacher,
-        status=SlotStatus.OPEN,
-        seats_taken__lt=F("capacity"),
-        starts_at__gt=timezone.now(),
-    ).order_by("starts_at")
+    return Slot.objects.filter(free_at(timezone.now()), event=event, host=teacher).order_by(
+        "starts_at"
+    )
 
 
 def active_bookings_of_slot(slot: Slot) -> QuerySet[Booking]:

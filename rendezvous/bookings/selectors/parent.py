@@ -7,7 +7,7 @@ from datetime import date, datetime
 from functools import partial
 from itertools import groupby
 
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from rendezvous.accounts.models import STAFF_ROLES, User
@@ -17,6 +17,7 @@ from rendezvous.bookings.selectors.common import (
     booker_may_change,
     bookings_of_parent,
     children_of,
+    free_at,
     free_slots,
     open_events_for_parent,
     overlaps,
@@ -183,13 +184,7 @@ def _event_classes_query(events: list[int]) -> QuerySet:
 
 def _free_times_query(events: list[int], teachers: list[int], now: datetime) -> QuerySet:
     return (
-        Slot.objects.filter(
-            event__in=events,
-            host_id__in=teachers,
-            status=SlotStatus.OPEN,
-            seats_taken__lt=F("capacity"),
-            starts_at__gt=now,
-        )
+        Slot.objects.filter(free_at(now), event__in=events, host_id__in=teachers)
         .order_by("starts_at")
         .values_list("pk", "event_id", "host_id", "starts_at", "ends_at", "room")
     )
