@@ -305,6 +305,8 @@ EXPECTED: dict[str, Rule] = {
     "office:event-detail": Rule(path={"pk": "event"}, get=office_row(200)),
     # The event day's calendar of all teachers; filters and the day come as GET parameters.
     "office:event-calendar": Rule(path={"pk": "event"}, get=office_row(200)),
+    # Its slots, with the same filters, as a CSV file; another organisation's event is 404.
+    "office:event-calendar-export": Rule(path={"pk": "event"}, get=office_row(200)),
     "office:event-edit": Rule(path={"pk": "event"}, get=office_row(200), post=office_row(200)),
     "office:event-phase": Rule(
         path={"pk": "event"}, get=NOT_POST, post=office_row(302), data={"phase": "closed"}

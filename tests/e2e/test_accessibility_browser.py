@@ -242,6 +242,7 @@ PAGES = {
         ("my appointments", visit("bookings:parent-appointments")),
         ("family plan", visit("bookings:parent-plan")),
         ("calendar subscription", feed_started),
+        ("API tokens, one just made", token_made),
         ("move page", visit("bookings:parent-booking-move", lambda s: s.booking.pk)),
         ("cancel page", visit("bookings:parent-booking-cancel", lambda s: s.booking.pk)),
         PASSWORD_CHANGE,

@@ -87,3 +87,12 @@ def test_revoking_stops_the_token_at_once_and_others_cannot(client, teacher, oth
     assert api_me(token).status_code == 401
     listed = client.get(reverse("access-tokens")).content.decode()
     assert token[:8] not in listed and "no longer works" in listed
+
+
+def test_the_form_keeps_its_labels_while_a_new_token_is_shown(client, teacher):
+    client.force_login(teacher)
+    html = make(client).content.decode()
+    assert '<label for="id_name">Name</label>' in html
+    assert "<legend>Access</legend>" in html
+    assert '<label for="id_expires_on">Last day it works</label>' in html
+    assert '<label for="token-value" class="visually-hidden">Your new token</label>' in html

@@ -43,3 +43,19 @@ def test_the_compiled_catalogue_is_up_to_date(language):
     keys = [f"{context}\x04{msgid}" if context else msgid for context, msgid in singular]
     stale = [key for key in keys if key.replace('\\"', '"') not in catalogue]
     assert stale == []
+
+
+@pytest.mark.parametrize("language", ["de", "ru"])
+def test_every_plural_has_each_of_the_languages_forms(language):
+    """Russian has four forms (the fourth for fractions): an entry with fewer shows its
+    English text for those numbers, and msgfmt --check refuses the file."""
+    text = (Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES" / "django.po").read_text(
+        "utf-8"
+    )
+    forms = int(re.search(r"nplurals=(\d+)", text).group(1))
+    short = [
+        re.search(r'msgid "(.*)"', block).group(1)
+        for block in text.split("\n\n")
+        if "msgid_plural" in block and len(re.findall(r"^msgstr\[\d\]", block, re.M)) != forms
+    ]
+    assert short == []

@@ -1,6 +1,9 @@
 """The office's event day: all teachers side by side, filtered by department, class or room,
-one day of the event at a time, for admins only, in a fixed number of queries."""
+one day of the event at a time, for admins only, in a fixed number of queries; and the event's
+slots with the same filters as a CSV file."""
 
+import csv
+import io
 from datetime import UTC, timedelta
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -62,6 +65,11 @@ def slot_at(host, event, starts, room="A 101", minutes=10, **fields):
 
 def day_page(event, **query) -> str:
     url = reverse("office:event-calendar", args=[event.pk])
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def export_url(event, **query) -> str:
+    url = reverse("office:event-calendar-export", args=[event.pk])
     return f"{url}?{urlencode(query)}" if query else url
 
 
@@ -216,3 +224,119 @@ def test_200_slots_take_no_more_queries_than_5(
     with django_assert_max_num_queries(few):
         r = client.get(url)
     assert len(blocks(r)) == 200 and len(r.context["grid"].columns) == 18
+
+
+# The slots as a CSV file.
+
+
+def csv_table(response) -> list[list[str]]:
+    """The rows of a CSV file as a spreadsheet in a German office opens it."""
+    assert response.status_code == 200 and response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")  # the byte order mark Excel needs for UTF-8
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+
+
+@pytest.fixture
+def german_admin(admin):
+    admin.language = "de"
+    admin.save(update_fields=["language"])
+    return admin
+
+
+def test_the_office_exports_the_events_slots_on_all_its_days(
+    client, german_admin, organisation, teacher, other_teacher, evening, staff
+):
+    organisation.time_zone = "Asia/Vladivostok"  # far from the server's zone and from Berlin
+    organisation.save(update_fields=["time_zone"])
+    slot_at(teacher, evening, at(EVENING, "16:00"), room="=HYPERLINK(1)")
+    slot_at(other_teacher, evening, at(EVENING, "16:00"), room="B 12")
+    slot_at(teacher, evening, at(SECOND_DAY, "09:00"))
+    slot_at(teacher, fixed_event(organisation, name="Ein anderer Abend"), at(EVENING, "17:00"))
+    client.force_login(german_admin)
+
+    rows = csv_table(client.get(export_url(evening)))
+
+    assert rows[0] == [
+        "Datum", "Beginn", "Ende", "Lehrkraft", "Fach",
+        "Art", "Raum", "Plätze", "Belegte Plätze", "Status",
+    ]  # fmt: skip
+    assert [(row[0], row[1], row[3]) for row in rows[1:]] == [
+        ("15.03.2030", "01:00", "Jonas Adler"),  # 16:00 in Berlin, in the school's zone
+        ("15.03.2030", "01:00", "Anna Becker"),
+        ("15.03.2030", "18:00", "Anna Becker"),  # the event's second day
+    ]
+    assert rows[2][6] == "'=HYPERLINK(1)"  # not a formula
+
+
+def test_the_export_follows_the_filters_in_force(
+    client, german_admin, teacher, other_teacher, school_class, evening, staff
+):
+    slot_at(teacher, evening, at(EVENING, "16:00"), room="A 101")
+    slot_at(teacher, evening, at(SECOND_DAY, "09:00"), room="B 12")
+    slot_at(other_teacher, evening, at(EVENING, "16:00"), room="B 12")
+    client.force_login(german_admin)
+
+    def teachers_and_rooms(**filters) -> list[tuple[str, str]]:
+        return [(row[3], row[6]) for row in csv_table(client.get(export_url(evening, **filters)))]
+
+    assert teachers_and_rooms(department=staff["mint"].pk)[1:] == [("Jonas Adler", "B 12")]
+    assert teachers_and_rooms(school_class=school_class.pk)[1:] == [
+        ("Anna Becker", "A 101"),
+        ("Anna Becker", "B 12"),
+    ]
+    assert teachers_and_rooms(room="B 12", date=EVENING.isoformat())[1:] == [
+        ("Jonas Adler", "B 12"),
+        ("Anna Becker", "B 12"),  # the day shown on the page is not a filter
+    ]
+    assert teachers_and_rooms(department=staff["mint"].pk, room="A 101") == [("Lehrkraft", "Raum")]
+
+
+def test_the_export_speaks_the_admins_language(client, admin, teacher, evening, staff):
+    admin.language = "ru"
+    admin.save(update_fields=["language"])
+    slot_at(teacher, evening, at(EVENING, "16:00"))
+    client.force_login(admin)
+    rows = csv_table(client.get(export_url(evening)))
+    assert rows[0][:4] == ["Дата", "Начало", "Окончание", "Учитель"]
+    assert rows[1][0] == "14.03.2030"
+
+
+def test_the_page_links_the_export_with_its_filters_but_not_its_day(
+    client, admin, teacher, evening, staff
+):
+    slot_at(teacher, evening, at(EVENING, "16:00"), room="B 12")
+    client.force_login(admin)
+    page = client.get(day_page(evening, date=SECOND_DAY.isoformat(), room="B 12"))
+    export = reverse("office:event-calendar-export", args=[evening.pk])
+    assert f'href="{export}?room=B+12" download' in page.content.decode()
+    assert f'href="{export}" download' in client.get(day_page(evening)).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("teacher", 403), ("parent", 403), ("student", 403), ("outsider", 404)],
+)
+def test_only_the_organisations_office_exports_the_events_slots(
+    client, request, teacher, evening, who, status
+):
+    slot_at(teacher, evening, at(EVENING, "16:00"))
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(export_url(evening)).status_code == status
+
+
+def test_the_export_reads_a_fixed_number_of_queries(client, admin, other_teacher, evening, staff):
+    slot_at(other_teacher, evening, at(EVENING, "16:00"))
+    client.force_login(admin)
+    url = export_url(evening, department=staff["mint"].pk)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            csv_table(client.get(url))
+        return len(captured.captured_queries)
+
+    few = queries()
+    for n in range(6):
+        slot_at(other_teacher, evening, at(EVENING, "17:00") + timedelta(minutes=10 * n))
+    assert queries() == few

@@ -1,6 +1,7 @@
 """The office's event day: every teacher's slots side by side on one time axis, filtered by
 department, class (that class's teachers) or room, one day of the event at a time. On a phone
-the same slots show as an agenda grouped by teacher."""
+the same slots show as an agenda grouped by teacher. The same filters export the event's slots,
+all its days, as a CSV file."""
 
 from datetime import date, timedelta
 
@@ -13,8 +14,10 @@ from rendezvous.accounts.access import people_visible_to
 from rendezvous.accounts.models import STAFF_ROLES, Role
 from rendezvous.bookings.selectors import calendar as selectors
 from rendezvous.bookings.selectors import teachers_of_class
+from rendezvous.lib.csv_export import csv_response
 from rendezvous.lib.views import role_required
 from rendezvous.scheduling.access import get_event_for_user, slots_visible_to
+from rendezvous.scheduling.exports import slot_header, slot_rows
 from rendezvous.school.access import classes_visible_to, departments_visible_to
 
 admin_only = role_required(Role.ADMIN)
@@ -70,14 +73,29 @@ def _teachers(user, form: DayFilterForm):
     return teachers.distinct()
 
 
-def _grid(request, event, day: date, form: DayFilterForm) -> dict:
-    tz = timezone.get_current_timezone()
-    slots = slots_visible_to(request.user).filter(event=event)
-    teachers = _teachers(request.user, form)
+def _filter_form(request, event) -> DayFilterForm:
+    return DayFilterForm(
+        request.GET or None,
+        departments=departments_visible_to(request.user).order_by("name"),
+        classes=classes_visible_to(request.user).filter(events=event).order_by("name"),
+        rooms=selectors.rooms_of(slots_visible_to(request.user).filter(event=event)),
+    )
+
+
+def _chosen_slots(user, event, form: DayFilterForm, teachers):
+    """The event's slots, on all its days, of the teachers and the room the filters name."""
+    slots = slots_visible_to(user).filter(event=event)
     if teachers is not None:
         slots = slots.filter(host__in=teachers)
     if form.chosen("room"):
         slots = slots.filter(room=form.chosen("room"))
+    return slots
+
+
+def _grid(request, event, day: date, form: DayFilterForm) -> dict:
+    tz = timezone.get_current_timezone()
+    teachers = _teachers(request.user, form)
+    slots = _chosen_slots(request.user, event, form, teachers)
     grid = selectors.grid_by_host(list(selectors.slots_between(slots, day, day, tz)), tz)
     shown = [column.host.pk for column in grid.columns]
     without_slots = (
@@ -93,12 +111,7 @@ def event_calendar(request, pk: int):
     event = get_event_for_user(request.user, pk)
     days = event_days(event)
     day = _chosen_day(request, days)
-    form = DayFilterForm(
-        request.GET or None,
-        departments=departments_visible_to(request.user).order_by("name"),
-        classes=classes_visible_to(request.user).filter(events=event).order_by("name"),
-        rooms=selectors.rooms_of(slots_visible_to(request.user).filter(event=event)),
-    )
+    form = _filter_form(request, event)
     context = {
         "event": event,
         "day": day,
@@ -111,3 +124,15 @@ def event_calendar(request, pk: int):
         **_grid(request, event, day, form),
     }
     return render(request, "office/calendar_day.html", context)
+
+
+@admin_only
+def event_calendar_export(request, pk: int):
+    """The event's slots the page's filters choose, every day of the event, as a CSV file
+    for a spreadsheet."""
+    event = get_event_for_user(request.user, pk)
+    form = _filter_form(request, event)
+    slots = _chosen_slots(request.user, event, form, _teachers(request.user, form))
+    slots = slots.order_by("starts_at", "host__last_name", "host__first_name", "pk")
+    filename = f"slots-{event.starts_on.isoformat()}.csv"
+    return csv_response(filename, slot_header(), slot_rows(slots))
