@@ -13,6 +13,12 @@ free, or the time is up. A 503 (the server is full, rendezvous.lib.admission) ma
 the second its page asks for and load the page again. Each database and connection count runs
 in a process of its own, on a fresh database, with the web server as deployed
 (config/gunicorn.py's defaults).
+
+Then the booking POST alone, on the same server with the evening emptied again: every parent
+sends the booking form for a time of their child's teachers that nobody else was given, without
+loading the page, so that every POST books, as each of the ceiling's does. Its bookings/s beside
+the ceiling's is what a booking costs through sessions, CSRF, access checks, the rules and the
+outbox, against the bare UPDATE and INSERT.
 """
 
 import argparse
@@ -26,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
@@ -172,10 +179,30 @@ def create_school(parents: int, slots_per_teacher: int = SLOTS_PER_TEACHER) -> d
     }
     return {
         "sessions": sessions,
+        "families": families(sessions, pupils, classes, [*singles, *groups]),
         "popular": popular,
         "event": event.pk,
         "ceiling": f"/ceiling/{org.pk}/{ceiling.host_id}/{ceiling.pk}/",
     }
+
+
+def families(sessions: list[str], pupils: list, classes: list, slots: list) -> list:
+    """For the POST-only phase: each parent's session and the booking form they send, for a
+    time of their child's teachers that no other parent was given (seats of a group slot
+    count one by one), so that every POST books, as every one of the ceiling's does."""
+    from django.urls import reverse
+
+    action = reverse("bookings:parent-book")
+    teachers_of = {c.pk: frozenset(t.pk for t in c.subject_teachers.all()) for c in classes}
+    seats: dict[frozenset, list[str]] = {}
+    for slot in slots:
+        for key in {teachers for teachers in teachers_of.values() if slot.host_id in teachers}:
+            seats.setdefault(key, []).extend([str(slot.pk)] * slot.capacity)
+    return [
+        (session, action, {"pupil": str(pupil.pk), "slot": seats[teachers].pop()})
+        for session, pupil in zip(sessions, pupils, strict=True)
+        if (teachers := teachers_of[pupil.school_class_id]) and seats[teachers]
+    ]
 
 
 def signed_in(parents: list) -> list[str]:
@@ -248,7 +275,7 @@ class Client:
     def __init__(self, port: int):
         self.port = port
         self.lock = threading.Lock()
-        self.latencies: dict[str, list[float]] = {"page": [], "booking": []}
+        self.latencies: dict[str, list[float]] = {"page": [], "booking": [], "post": []}
         self.statuses: Counter = Counter()
         self.booked_at: list[float] = []
         self.started = time.perf_counter()
@@ -276,9 +303,9 @@ class Client:
         return status, text, location, set_cookies
 
 
-def choose(page: str, popular: set) -> tuple[str, dict] | None:
-    """A form and a time from the booking page: a popular teacher's four times in five."""
-    forms = booking_forms(page)
+def choose(forms: list, popular: set) -> tuple[str, dict] | None:
+    """A form and a time from the booking page's forms: a popular teacher's four times in
+    five."""
     if not forms:
         return None
     wanted_popular = random.random() < 0.8
@@ -297,7 +324,7 @@ def parent(client: Client, session: str, popular: set, deadline: float) -> None:
         for cookie in set_cookies:
             if cookie.startswith("csrftoken="):
                 cookies = f"sessionid={session}; {cookie.split(';')[0]}"
-        choice = choose(page, popular) if status == 200 else None
+        choice = choose(booking_forms(page), popular) if status == 200 else None
         if choice is None:
             return
         action, fields = choice
@@ -312,6 +339,23 @@ def parent(client: Client, session: str, popular: set, deadline: float) -> None:
             time.sleep(RETRY_AFTER)
         elif status not in (302, 409, 429):
             return
+
+
+def poster(client: Client, family: tuple, popular: set, deadline: float) -> None:
+    """A parent who sends the booking form for their time without loading the page first: the
+    POST alone. A 503 makes them wait the second it asks for and send it again."""
+    session, action, fields = family
+    secret = uuid.uuid4().hex  # a CSRF cookie, as the page sets it, sent back in the form
+    cookies = f"sessionid={session}; csrftoken={secret}"
+    body = urlencode({**fields, "csrfmiddlewaretoken": secret, "idempotency_key": secret})
+    while time.perf_counter() < deadline:
+        status, _, location, _ = client.request("post", "POST", action, cookies, body)
+        if status == 302 and location.endswith("/parent/appointments/"):
+            with client.lock:
+                client.booked_at.append(time.perf_counter() - client.started)
+        if status != 503:
+            return
+        time.sleep(RETRY_AFTER)
 
 
 def in_threads(connections: int, work, items: list) -> float:
@@ -388,31 +432,58 @@ def one_run(database: str, connections: int, args) -> dict:
         ceiling = measure_ceiling(env, school, connections, args.ceiling_seconds)
         port = free_port()
         server = start_server(env, port, "config.settings")
-        client = Client(port)
-        deadline = time.perf_counter() + args.seconds
         try:
-            before = cpu_seconds(server.pid)
-            elapsed = in_threads(
-                connections,
-                lambda session: parent(client, session, school["popular"], deadline),
-                school["sessions"],
-            )
-            cpu = cpu_used(before, cpu_seconds(server.pid))
+            rush = phase((server, port), connections, args, parent, school["sessions"], school)
+            emptied(school["event"])
+            posts = phase((server, port), connections, args, poster, school["families"], school)
         finally:
             stop_server(server)
         return {
             "database": database,
             "connections": connections,
             "ceiling": ceiling,
-            "elapsed": elapsed,
-            "requests": sum(client.statuses.values()),
-            "statuses": {str(status): count for status, count in client.statuses.items()},
-            "page": percentiles(client.latencies["page"]),
-            "booking": percentiles(client.latencies["booking"]),
-            "last_booking": max(client.booked_at, default=0),
-            "cpu": cpu,
-            **invariants(school["event"]),
+            **rush,
+            "posts": posts,
         }
+
+
+def phase(served, connections: int, args, client_loop, families: list, school: dict) -> dict:
+    """Every family through `client_loop` on `connections` connections to the (server, port):
+    what they saw, the CPU it took, and the invariants after."""
+    server, port = served
+    client = Client(port)
+    deadline = time.perf_counter() + args.seconds
+    before = cpu_seconds(server.pid)
+    elapsed = in_threads(
+        connections,
+        lambda family: client_loop(client, family, school["popular"], deadline),
+        families,
+    )
+    return {
+        "elapsed": elapsed,
+        "requests": sum(client.statuses.values()),
+        "statuses": {str(status): count for status, count in client.statuses.items()},
+        **{kind: percentiles(values) for kind, values in client.latencies.items()},
+        "last_booking": max(client.booked_at, default=0),
+        "cpu": cpu_used(before, cpu_seconds(server.pid)),
+        **invariants(school["event"]),
+    }
+
+
+def emptied(event_id: int) -> None:
+    """The evening as before the rush: no bookings, no mail, every seat free."""
+    from django.db import connection
+
+    from rendezvous.bookings.models import Booking
+    from rendezvous.notifications.models import OutgoingEmail
+    from rendezvous.scheduling.models import Slot
+
+    Booking.objects.filter(event_id=event_id).delete()
+    OutgoingEmail.objects.all().delete()
+    Slot.objects.filter(event_id=event_id).update(seats_taken=0)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
 
 
 # Where the machine's CPU went: read from /proc, as the processes run on this machine.
@@ -503,6 +574,28 @@ def print_table(results: list[dict]) -> None:
     row("overbooked slots", [r["overbooked"] for r in results])
     row("seats counter != rows", [r["counter_off"] for r in results])
     row("families overlapping", [r["overlapping"] for r in results])
+    print("The booking POST alone (the form sent without loading the page; same server, emptied)")
+    posts = [r["posts"] for r in results]
+    row("bookings/s", [f"{p['bookings'] / p['elapsed']:.1f}" for p in posts])
+    row(
+        "  share of the ceiling",
+        [
+            f"{p['bookings'] / p['elapsed'] / r['ceiling']:.1%}"
+            for p, r in zip(posts, results, strict=True)
+        ],
+    )
+    row("POST ms p50/p95/p99", ["/".join(f"{v:.0f}" for v in p["post"]) for p in posts])
+    for status in sorted({status for p in posts for status in p["statuses"]}):
+        row(f"status {status}", [p["statuses"].get(status, 0) for p in posts])
+    row("bookings", [p["bookings"] for p in posts])
+    row(
+        "CPU ms/booking: web",
+        [f"{p['cpu']['web'] * 1000 / max(p['bookings'], 1):.1f}" for p in posts],
+    )
+    row(
+        "overbooked, counter, overlap",
+        [f"{p['overbooked']}, {p['counter_off']}, {p['overlapping']}" for p in posts],
+    )
 
 
 def main():
