@@ -16,7 +16,7 @@ from rendezvous.api.fields import Day, Id
 from rendezvous.api.slots import SlotOut, slot_body
 from rendezvous.bookings.access import bookings_visible_to
 from rendezvous.bookings.models import ACTIVE_STATUSES
-from rendezvous.bookings.selectors.calendar import local_midnight
+from rendezvous.lib.dates import on_days
 from rendezvous.scheduling.access import slots_visible_to
 from rendezvous.scheduling.forms import FIRST_YEAR, LAST_YEAR
 from rendezvous.school.access import get_teacher_for_user
@@ -65,10 +65,7 @@ def calendar_body(user: User, slots: QuerySet, first: date, last: date, teacher_
     zone = timezone.get_current_timezone()
     shown = bookings_visible_to(user).select_related("slot", "host", "pupil").order_by("pk")
     rows = (
-        slots.filter(
-            starts_at__gte=local_midnight(first, zone),
-            starts_at__lt=local_midnight(last + timedelta(days=1), zone),
-        )
+        on_days(slots, "starts_at", first, last, zone)
         .select_related("host", "subject")
         .prefetch_related(Prefetch("bookings", queryset=shown, to_attr="shown"))
         .order_by("starts_at", "pk")

@@ -25,10 +25,13 @@ def weekday_date(value: date | datetime, *, in_sentence: bool = False) -> str:
     return f"{weekday}, {formats.date_format(value, 'DATE_FORMAT')}"
 
 
-def on_days(rows: QuerySet, field: str, first: date | None, last: date | None) -> QuerySet:
+def on_days(
+    rows: QuerySet, field: str, first: date | None, last: date | None, zone=None
+) -> QuerySet:
     """Rows whose `field` (a datetime) falls on the days from `first` to `last`, both included,
-    in the organisation's time zone (the request's current one); either may be left open."""
-    zone = timezone.get_current_timezone()
+    in `zone` (by default the organisation's, the request's current one); either may be left
+    open."""
+    zone = zone or timezone.get_current_timezone()
     if first:
         rows = rows.filter(**{f"{field}__gte": datetime.combine(first, time.min, zone)})
     if last:

@@ -21,6 +21,7 @@ from rendezvous.bookings.selectors.calendar_layout import (
     build_axis,
     wall_span,
 )
+from rendezvous.lib.dates import on_days
 from rendezvous.scheduling.models import Slot, SlotStatus
 
 
@@ -169,12 +170,9 @@ def _with_bookings(slots: QuerySet[Slot]) -> QuerySet[Slot]:
 
 def slots_between(slots: QuerySet[Slot], first_day: date, last_day: date, tz: ZoneInfo):
     """The slots starting on the local days first_day … last_day, bookings prefetched."""
-    return _with_bookings(
-        slots.filter(
-            starts_at__gte=local_midnight(first_day, tz),
-            starts_at__lt=local_midnight(last_day + timedelta(days=1), tz),
-        )
-    ).order_by("starts_at", "pk")
+    return _with_bookings(on_days(slots, "starts_at", first_day, last_day, tz)).order_by(
+        "starts_at", "pk"
+    )
 
 
 def calendar_days(slots: QuerySet[Slot], first_day: date, last_day: date, tz: ZoneInfo):
@@ -228,10 +226,7 @@ def month_weeks(slots: QuerySet[Slot], month: date, tz: ZoneInfo, today: date):
     weeks = calendar.Calendar().monthdatescalendar(month.year, month.month)
     first, last = weeks[0][0], weeks[-1][-1]
     rows = (
-        slots.filter(
-            starts_at__gte=local_midnight(first, tz),
-            starts_at__lt=local_midnight(last + timedelta(days=1), tz),
-        )
+        on_days(slots, "starts_at", first, last, tz)
         .annotate(pending=Count("bookings", filter=Q(bookings__status=BookingStatus.PENDING)))
         .values_list("starts_at", "status", "seats_taken", "capacity", "pending")
     )
