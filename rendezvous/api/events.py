@@ -119,7 +119,7 @@ def _fresh(request, event_id: int) -> dict:
 @router.get("", response=responses({200: list[EventOut]}, 401), operation_id="events_list")
 def list_events(request, response: HttpResponse, filters: Query[EventFilters], page: Query[Page]):
     """The events the signed-in person may see, latest first: staff all of their
-    organisation's, parents the open ones of their children's classes."""
+    organisation's, parents those of their children's classes but drafts."""
     rows = events_visible_to(request.user).prefetch_related("classes")
     if filters.phase:
         rows = rows.filter(phase=filters.phase)

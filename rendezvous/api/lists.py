@@ -1,7 +1,6 @@
 """Lists: `limit` and `offset`, the total in X-Total-Count and the neighbouring pages in an
 RFC 8288 Link header; a chosen order; filters by id that name only what the caller may see."""
 
-from functools import partial
 from typing import Literal
 
 from django.db.models import QuerySet
@@ -9,12 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Schema
 from pydantic import Field
 
-from rendezvous.accounts.access import get_user_for_user
-from rendezvous.accounts.models import Role, User
+from rendezvous.accounts.models import User
 from rendezvous.scheduling.access import get_event_for_user, get_subject_for_user
 from rendezvous.school.access import (
     get_class_for_user,
     get_department_for_user,
+    get_parent_for_user,
     get_pupil_for_user,
     get_teacher_for_user,
 )
@@ -80,7 +79,7 @@ FINDERS = {
     "subject": get_subject_for_user,
     "class": get_class_for_user,
     "pupil": get_pupil_for_user,
-    "parent": partial(get_user_for_user, roles=[Role.PARENT]),
+    "parent": get_parent_for_user,
     "department": get_department_for_user,
 }
 

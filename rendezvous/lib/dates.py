@@ -1,6 +1,6 @@
 """Dates as people write them in each language."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from django.db.models import QuerySet
 from django.utils import formats, timezone, translation
@@ -26,7 +26,7 @@ def weekday_date(value: date | datetime, *, in_sentence: bool = False) -> str:
 
 
 def on_days(
-    rows: QuerySet, field: str, first: date | None, last: date | None, zone=None
+    rows: QuerySet, field: str, first: date | None, last: date | None, zone: tzinfo | None = None
 ) -> QuerySet:
     """Rows whose `field` (a datetime) falls on the days from `first` to `last`, both included,
     in `zone` (by default the organisation's, the request's current one); either may be left

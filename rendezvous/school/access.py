@@ -1,9 +1,9 @@
 """The only way views obtain departments, classes and pupils.
 
 Admins see and change everything of their organisation. Teachers see the classes they lead or
-teach and those classes' pupils, and their organisation's departments; parents see their own
-children and those children's classes. Others get 404; a read-only viewer who tries to change
-something gets 403.
+teach and those classes' pupils, and their organisation's departments and parents; parents see
+their own children, those children's classes and their other parents. Others get 404; a
+read-only viewer who tries to change something gets 403.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -87,6 +87,27 @@ def get_pupil_for_user(user: User, pupil_id: int, *, write: bool = False) -> Pup
         user,
         write=write,
     )
+
+
+def parents_visible_to(user: User) -> QuerySet[User]:
+    """Staff: their organisation's parents; a parent: themselves and the other parents of
+    their children (the family whose appointments they see)."""
+    if not _organisation_member(user):
+        return User.objects.none()
+    parents = User.objects.filter(organisation_id=user.organisation_id, role=Role.PARENT)
+    if user.role in STAFF_ROLES:
+        return parents
+    if user.role == Role.PARENT:
+        family = Q(pk=user.pk) | Q(guardianships__pupil__guardianships__parent=user)
+        return parents.filter(family).distinct()
+    return parents.none()
+
+
+def get_parent_for_user(user: User, parent_id: int) -> User:
+    found = by_key(parents_visible_to(user).filter(pk=parent_id))
+    if found is None:
+        raise Http404
+    return found
 
 
 def teachers_visible_to(user: User) -> QuerySet[User]:

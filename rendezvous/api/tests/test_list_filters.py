@@ -11,7 +11,12 @@ from rendezvous.api.tests.api_client import BASE, signed_in
 from rendezvous.bookings.services import book_slot
 from rendezvous.scheduling.models import Phase, Subject
 from rendezvous.scheduling.tests.factories import EventFactory
-from rendezvous.school.tests.factories import DepartmentFactory, PupilFactory, SchoolClassFactory
+from rendezvous.school.tests.factories import (
+    DepartmentFactory,
+    GuardianshipFactory,
+    PupilFactory,
+    SchoolClassFactory,
+)
 
 PAGING = {"limit", "offset"}
 # Path parameters of the operations that take an id filter.
@@ -88,11 +93,20 @@ def test_another_organisations_id_answers_404_and_an_own_one_a_list(
     assert mine.status_code == 200, mine.content
 
 
-def test_a_parent_filters_only_by_what_they_see(parent, pupil, other_pupil, teacher, slot):
+def test_a_parent_filters_only_by_what_they_see(
+    parent, pupil, other_pupil, other_parent, teacher, slot
+):
+    """Another family's child or parent answers 404 as it would to an outsider; their own
+    family (the other parent of their child too) is a list."""
+    co_parent = ParentFactory(organisation=parent.organisation)
+    GuardianshipFactory(pupil=pupil, parent=co_parent)
     client = signed_in(parent)
 
     assert client.get("/bookings", pupil=other_pupil.pk).status_code == 404
+    assert client.get("/bookings", parent=other_parent.pk).status_code == 404
     assert client.get("/bookings", pupil=pupil.pk).json() == []
+    assert client.get("/bookings", parent=parent.pk).json() == []
+    assert client.get("/bookings", parent=co_parent.pk).json() == []
     assert client.get("/slots", teacher=teacher.pk).status_code == 200
 
 
