@@ -8,7 +8,8 @@ from rendezvous.accounts.models import STAFF_ROLES, Role, User
 from rendezvous.bookings.models import Booking
 from rendezvous.bookings.selectors import children_of, hosted_by_teacher_of
 from rendezvous.lib.queries import Prepared, by_key
-from rendezvous.scheduling.models import Phase, Slot
+from rendezvous.scheduling.access import published
+from rendezvous.scheduling.models import Slot
 from rendezvous.school.models import Pupil
 
 
@@ -77,11 +78,11 @@ def _parents_slot(slot: int, organisation: int, school_class: int) -> QuerySet[S
     return (
         Slot.objects.filter(
             hosted_by_teacher_of(school_class),
+            published("event__"),
             pk=slot,
             organisation_id=organisation,
             event__classes=school_class,
         )
-        .exclude(event__phase=Phase.DRAFT)
         .select_related("event", "host")
         .order_by()[:1]
     )

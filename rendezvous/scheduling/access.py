@@ -10,6 +10,12 @@ from rendezvous.scheduling.models import Event, Phase, Slot, Subject
 from rendezvous.school.models import SchoolClass
 
 
+def published(through: str = "") -> Q:
+    """A filter on events (or, `through` "event__", on rows of one): what parents may see of
+    them, every phase but the draft the office is still preparing."""
+    return ~Q(**{f"{through}phase": Phase.DRAFT})
+
+
 def events_visible_to(user: User) -> QuerySet[Event]:
     """Staff see their organisation's events; parents those with a child's class once they
     are published (not drafts), as they see their slots: a closed evening's appointments
@@ -20,11 +26,7 @@ def events_visible_to(user: User) -> QuerySet[Event]:
     if user.role in STAFF_ROLES:
         return events
     if user.role == Role.PARENT:
-        return (
-            events.filter(classes__pupils__guardianships__parent=user)
-            .exclude(phase=Phase.DRAFT)
-            .distinct()
-        )
+        return events.filter(published(), classes__pupils__guardianships__parent=user).distinct()
     return Event.objects.none()
 
 
@@ -52,7 +54,7 @@ def slots_visible_to(user: User) -> QuerySet[Slot]:
         # Subqueries, not joins: joined through both sides' classes, each slot came back once
         # per pair of classes, and a page of a few hundred times read tens of thousands of rows.
         classes = SchoolClass.objects.filter(pupils__guardianships__parent=user).values("pk")
-        events = Event.objects.filter(classes__in=classes).exclude(phase=Phase.DRAFT)
+        events = Event.objects.filter(published(), classes__in=classes)
         teachers = User.objects.filter(Q(classes_led__in=classes) | Q(classes_taught__in=classes))
         return slots.filter(event__in=events.values("pk"), host__in=teachers.values("pk"))
     return Slot.objects.none()
