@@ -104,10 +104,7 @@ def parents_visible_to(user: User) -> QuerySet[User]:
 
 
 def get_parent_for_user(user: User, parent_id: int) -> User:
-    found = by_key(parents_visible_to(user).filter(pk=parent_id))
-    if found is None:
-        raise Http404
-    return found
+    return _found(parents_visible_to(user), parent_id, user, write=False)
 
 
 def teachers_visible_to(user: User) -> QuerySet[User]:
@@ -126,7 +123,4 @@ def teachers_visible_to(user: User) -> QuerySet[User]:
 
 
 def get_teacher_for_user(user: User, teacher_id: int) -> User:
-    found = by_key(teachers_visible_to(user).filter(pk=teacher_id))
-    if found is None:
-        raise Http404
-    return found
+    return _found(teachers_visible_to(user), teacher_id, user, write=False)
