@@ -39,6 +39,19 @@ class FreeTime:
     local_start: datetime  # in the organisation's time zone
 
 
+class FreeDays(list):
+    """A teacher's free times to offer, as (day, times) pairs in order.
+
+    Children who share a teacher are offered the same times unless some clash for one of
+    them; they then share one FreeDays, and `drawn` lets the page draw its times once."""
+
+    __slots__ = ("drawn",)
+
+    def __init__(self, days=()):
+        super().__init__(days)
+        self.drawn: dict = {}
+
+
 @dataclass
 class TeacherOffer:
     """One teacher of one child in one event: either the booking or the free slots by day.
@@ -53,7 +66,7 @@ class TeacherOffer:
     room: str = ""
     booking: Booking | None = None
     changeable: bool = False  # the parent booked it and may still move or cancel it
-    days: list[tuple[date, list[FreeTime]]] = field(default_factory=list)
+    days: FreeDays = field(default_factory=FreeDays)
     hidden_clashes: int = 0
 
     @property
@@ -144,6 +157,17 @@ class _Context:
     details: dict[tuple[int, int], dict]
     booked: dict[tuple[int, int, int], Booking]
     bookings: list[Booking]
+    all_free_days: dict[tuple[int, int], FreeDays] = field(default_factory=dict)
+
+    def free_days(self, event: Event, teacher: User, offered: list[FreeTime]) -> FreeDays:
+        """The offered times by day: when they are all the teacher's free times, the same
+        FreeDays for every child."""
+        key = (event.pk, teacher.pk)
+        if len(offered) < len(self.free.get(key, ())):
+            return _days_of(offered)
+        if key not in self.all_free_days:
+            self.all_free_days[key] = _days_of(offered)
+        return self.all_free_days[key]
 
 
 def _eligible(teachers) -> list[User]:
@@ -255,11 +279,11 @@ def _free_times(events, teacher_ids, now) -> dict[tuple[int, int], list[FreeTime
     return free
 
 
-def _days_of(times: list[FreeTime]) -> list[tuple[date, list[FreeTime]]]:
+def _days_of(times: list[FreeTime]) -> FreeDays:
     days: dict[date, list[FreeTime]] = defaultdict(list)
     for time in times:
         days[time.local_start.date()].append(time)
-    return list(days.items())
+    return FreeDays(days.items())
 
 
 def _teacher_details(events, teacher_ids) -> dict[tuple[int, int], dict]:
@@ -297,8 +321,8 @@ def _offer(context: _Context, event: Event, pupil: Pupil, teacher: User) -> Teac
         b for b in context.bookings if b.booker_id == context.parent.pk or b.pupil_id == pupil.pk
     ]
     slots = context.free.get((event.pk, teacher.pk), [])
-    offered = [slot for slot in slots if not overlaps(slot, busy)]
-    offer.days = _days_of(offered)
+    offered = [slot for slot in slots if not overlaps(slot, busy)] if busy else slots
+    offer.days = context.free_days(event, teacher, offered)
     offer.hidden_clashes = len(slots) - len(offered)
     return offer
 

@@ -52,48 +52,87 @@ def day_choices(days, *, teacher: str, common_room: str = "") -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped or a number
 
 
+def _times(offer, teacher: str) -> SafeString:
+    """The offer's times, drawn once for all the children they are offered to."""
+    key = (teacher, offer.room, get_language())
+    drawn = offer.days.drawn
+    if key not in drawn:
+        drawn[key] = day_choices(offer.days, teacher=teacher, common_room=offer.room)
+    return drawn[key]
+
+
+class _Chooser:
+    """Draws the choosers of one child's teachers: what their forms share is escaped once."""
+
+    def __init__(self, context, child):
+        self.child = child
+        self.open_offer = context.get("open_offer")
+        self.form_action = conditional_escape(context["book_url"])
+        self.csrf_token = conditional_escape(context["csrf_token"])
+        self.next_url = conditional_escape(context["home_url"])
+        self.choose = conditional_escape(gettext("Choose a time"))
+        self.book = conditional_escape(gettext("Book"))
+
+    def draw(self, offer) -> str:
+        """A teacher the child may still book: the row that opens (reopened after a failed
+        booking), and in it the form with the teacher's free times, a fresh booking key and
+        the Book button."""
+        key = conditional_escape(offer.key)
+        teacher = offer.teacher.full_name
+        name = conditional_escape(teacher)
+        meta = conditional_escape(teacher_meta(offer.subject, offer.is_class_teacher, offer.room))
+        is_open = " open" if offer.key == self.open_offer else ""
+        book_for = gettext("book with %(teacher)s for %(child)s") % {
+            "teacher": teacher,
+            "child": self.child.pupil.first_name,
+        }
+        parts = [
+            f'<details class="chooser" id="offer-{key}"{is_open}>',
+            '<summary class="offer-row"><span class="offer-teacher">',
+            f'<span class="teacher-name">{name}</span><span class="teacher-meta">{meta}</span>',
+            f'</span><span class="chooser-toggle">{self.choose}',
+            '</span></summary><div class="chooser-body">',
+            f'<form method="post" action="{self.form_action}" class="offer-form">',
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{self.csrf_token}">',
+            f'<input type="hidden" name="pupil" value="{int(self.child.pupil.pk)}">',
+            f'<input type="hidden" name="idempotency_key" value="{uuid.uuid4().hex}">',
+            f'<input type="hidden" name="next" value="{self.next_url}?open={key}">',
+            _times(offer, teacher),
+            f'<button type="submit"><span aria-hidden="true">{self.book}</span>',
+            f'<span class="visually-hidden">{conditional_escape(book_for)}</span></button></form>',
+        ]
+        if offer.hidden_clashes:
+            clashes = ngettext(
+                "%(counter)s time is not shown because it clashes with another of your"
+                " appointments.",
+                "%(counter)s times are not shown because they clash with your other appointments.",
+                offer.hidden_clashes,
+            ) % {"counter": offer.hidden_clashes}
+            parts.append(f'<p class="muted">{conditional_escape(clashes)}</p>')
+        parts.append("</div></details>")
+        return "".join(parts)
+
+
 @register.simple_tag(takes_context=True)
-def offer_chooser(context, offer, child) -> SafeString:
-    """A teacher the child may still book: the row that opens (reopened after a failed
-    booking), and in it the form with the teacher's free times, a fresh booking key and the
-    Book button.
+def offer_rows(context, event, child) -> SafeString:
+    """The child's teachers in the event, a list item each: the chooser of times for those
+    the child may still book; the booked time, or why there is none, from
+    _teacher_offer.html for the others.
 
     Drawn here like day_choices: the template engine spent three quarters of the booking
     page's rendering on these rows, of which a page has one per child and teacher."""
-    key = conditional_escape(offer.key)
-    teacher = offer.teacher.full_name
-    name = conditional_escape(teacher)
-    meta = conditional_escape(teacher_meta(offer.subject, offer.is_class_teacher, offer.room))
-    is_open = " open" if offer.key == context.get("open_offer") else ""
-    book_for = gettext("book with %(teacher)s for %(child)s") % {
-        "teacher": teacher,
-        "child": child.pupil.first_name,
-    }
-    parts = [
-        f'<details class="chooser" id="offer-{key}"{is_open}>',
-        '<summary class="offer-row"><span class="offer-teacher">',
-        f'<span class="teacher-name">{name}</span><span class="teacher-meta">{meta}</span>',
-        f'</span><span class="chooser-toggle">{conditional_escape(gettext("Choose a time"))}',
-        '</span></summary><div class="chooser-body">',
-        f'<form method="post" action="{conditional_escape(context["book_url"])}"'
-        ' class="offer-form">',
-        '<input type="hidden" name="csrfmiddlewaretoken"'
-        f' value="{conditional_escape(context["csrf_token"])}">',
-        f'<input type="hidden" name="pupil" value="{int(child.pupil.pk)}">',
-        f'<input type="hidden" name="idempotency_key" value="{uuid.uuid4().hex}">',
-        '<input type="hidden" name="next"'
-        f' value="{conditional_escape(context["home_url"])}?open={key}">',
-        day_choices(offer.days, teacher=teacher, common_room=offer.room),
-        '<button type="submit"><span aria-hidden="true">',
-        f'{conditional_escape(gettext("Book"))}</span><span class="visually-hidden">',
-        f"{conditional_escape(book_for)}</span></button></form>",
-    ]
-    if offer.hidden_clashes:
-        clashes = ngettext(
-            "%(counter)s time is not shown because it clashes with another of your appointments.",
-            "%(counter)s times are not shown because they clash with your other appointments.",
-            offer.hidden_clashes,
-        ) % {"counter": offer.hidden_clashes}
-        parts.append(f'<p class="muted">{conditional_escape(clashes)}</p>')
-    parts.append("</div></details>")
-    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped or a number
+    chooser = _Chooser(context, child)
+    bookable = event.is_bookable()
+    rows = []
+    for offer in child.teachers:
+        if offer.booking is None and bookable and offer.free_count:
+            row = chooser.draw(offer)
+        else:
+            with context.push(offer=offer):
+                row = _row_template(context).render(context)
+        rows.append(f'<li class="offer">{row}</li>')
+    return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped or a number
+
+
+def _row_template(context):
+    return context.template.engine.get_template("bookings/_teacher_offer.html")

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from rendezvous.accounts.tests.factories import UserFactory
 from rendezvous.bookings.models import Booking, BookingStatus
+from rendezvous.bookings.selectors.parent import booking_overview_for_parent
 from rendezvous.bookings.services import book_slot, cancel_booking
 from rendezvous.scheduling.models import Subject
 from rendezvous.school.tests.factories import GuardianshipFactory, PupilFactory
@@ -88,6 +89,29 @@ def test_each_child_gets_its_own_forms(parent_client, parent, pupil, second_chil
     forms = forms_of(parent_client.get(HOME).content.decode())
     assert {hidden(form, "pupil") for form in forms} == {str(pupil.pk), str(second_child.pk)}
     assert all(times_in(form) == [slot.pk] for form in forms)
+
+
+@pytest.mark.django_db
+def test_children_who_share_a_teacher_share_its_times_until_one_of_them_has_a_clash(
+    parent, co_parent, pupil, second_child, subject_teacher, slot, make_slot
+):
+    """The page then draws the shared times once for both children."""
+    later = make_slot(minutes=30)
+
+    def teachers_times():
+        (event,) = booking_overview_for_parent(parent).events
+        days = {child.pupil: child.teachers[0].days for child in event.children}
+        return days[pupil], days[second_child]  # the class teacher's
+
+    first, second = teachers_times()
+    assert first is second and [t.pk for _d, ts in first for t in ts] == [slot.pk, later.pk]
+    # The other parent takes the first child to another teacher at minute 30.
+    book_slot(booker=co_parent, slot=make_slot(host=subject_teacher, minutes=30), pupil=pupil)
+    first, second = teachers_times()
+    assert [[t.pk for _d, ts in days for t in ts] for days in (first, second)] == [
+        [slot.pk],
+        [slot.pk, later.pk],
+    ]
 
 
 @pytest.mark.django_db
