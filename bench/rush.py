@@ -211,10 +211,11 @@ def signed_in(parents: list) -> list[str]:
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
     from django.utils import timezone
     from django.utils.crypto import get_random_string
+
+    from rendezvous.accounts.models import Session
+    from rendezvous.accounts.sessions import SessionStore
 
     expires = timezone.now() + timedelta(days=1)
     sessions = [
@@ -228,6 +229,7 @@ def signed_in(parents: list) -> list[str]:
                 }
             ),
             expire_date=expires,
+            user=parent,
         )
         for parent in parents
     ]

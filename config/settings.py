@@ -85,7 +85,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, handed the person read with the session (one query for both).
+    "rendezvous.accounts.sessions.SessionUserMiddleware",
     "rendezvous.accounts.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -279,8 +280,8 @@ OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "60"))
 # The hour (organisation's local time) at which teachers who chose a daily summary get it.
 DIGEST_HOUR = int(os.environ.get("DIGEST_HOUR", "7"))
 
-# Django's database sessions, read by a query built once per process (the read every signed-in
-# request makes).
+# Django's database sessions with the person's id in a column, so that the read every request
+# makes gets the session and the signed-in person in one query, built once per process.
 SESSION_ENGINE = "rendezvous.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and SITE_URL.startswith("https"))

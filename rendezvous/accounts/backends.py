@@ -11,6 +11,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db.models import QuerySet
 
 from rendezvous.accounts.models import Role, User
+from rendezvous.accounts.sessions import user_read_with_session
 from rendezvous.lib.admission import sign_in_hash
 from rendezvous.lib.queries import Prepared
 
@@ -30,14 +31,14 @@ class NotExpiredMixin:
         return not user.is_expired and super().user_can_authenticate(user)
 
     def get_user(self, user_id):
-        """The signed-in person of a request, read with their organisation: every page shows
-        its clock, so one query serves both."""
+        """The signed-in person of a request, with their organisation (every page shows its
+        clock): read with the request's session when it was (sessions.py), else here."""
         try:
             pk = int(user_id)
         except (TypeError, ValueError):
             return None
-        found = _USER_WITH_ORGANISATION(pk=pk)
-        return found[0] if found and self.user_can_authenticate(found[0]) else None
+        found = user_read_with_session(pk) or next(iter(_USER_WITH_ORGANISATION(pk=pk)), None)
+        return found if found is not None and self.user_can_authenticate(found) else None
 
 
 class StaffEmailBackend(NotExpiredMixin, AuthenticationBackend):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -188,3 +189,25 @@ class AccessToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class Session(AbstractBaseSession):
+    """Django's database session, with the signed-in person's id in a column of its own: one
+    query then reads the session and the person (rendezvous.accounts.sessions).
+
+    No constraint ties it to the person's row: a session outlives a deleted account, as Django's
+    does, and signs nobody in."""
+
+    user = models.ForeignKey(
+        User,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+
+    @classmethod
+    def get_session_store_class(cls):
+        from rendezvous.accounts.sessions import SessionStore
+
+        return SessionStore

@@ -4,10 +4,10 @@ afterwards."""
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from django.urls import reverse
 
+from rendezvous.accounts.sessions import SessionStore
 from rendezvous.accounts.tests.factories import PASSWORD
 
 

@@ -141,11 +141,12 @@ def test_the_parent_books_a_slot_and_sees_it_in_the_appointments(parent_client, 
 
 @pytest.mark.django_db
 def test_a_booking_reads_each_thing_once(parent_client, pupil, slot, django_assert_num_queries):
-    """Session, person with organisation, child, slot (access), the slot again with every
-    rule's answer inside the transaction, seat, booking, mail: nothing is read twice. On
-    PostgreSQL the lock on the booker's row adds one (SQLite's transaction holds the database)."""
+    """The session with the person and their organisation, child, slot (access), the slot
+    again with every rule's answer inside the transaction, seat, booking, mail: nothing is read
+    twice. On PostgreSQL the lock on the booker's row adds one (SQLite's transaction holds the
+    database)."""
     postgres = connection.vendor == "postgresql"
-    with django_assert_num_queries(11 if postgres else 10):
+    with django_assert_num_queries(10 if postgres else 9):
         response = parent_client.post(BOOK, book_data(slot, pupil))
     assert response["Location"] == APPOINTMENTS
     assert Booking.objects.get().slot == slot

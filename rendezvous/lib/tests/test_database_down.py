@@ -44,7 +44,7 @@ from django.core.management import call_command
 call_command("migrate", verbosity=0)
 
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
+from rendezvous.accounts.sessions import SessionStore
 from rendezvous.accounts.models import Role, User
 from rendezvous.organisations.models import Organisation
 
