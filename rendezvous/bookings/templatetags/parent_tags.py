@@ -22,8 +22,7 @@ def _day_legend(day: date, language: str) -> str:
     return conditional_escape(weekday_date(day))
 
 
-@register.simple_tag
-def day_choices(days, *, teacher: str, common_room: str = "") -> SafeString:
+def _day_choices(days, *, teacher: str, common_room: str = "") -> SafeString:
     """A teacher's free times, one fieldset per day, as radio buttons of one group, each
     labelled with its time and the teacher (and its room when the teacher's rooms differ).
 
@@ -57,7 +56,7 @@ def _times(offer, teacher: str) -> SafeString:
     key = (teacher, offer.room, get_language())
     drawn = offer.days.drawn
     if key not in drawn:
-        drawn[key] = day_choices(offer.days, teacher=teacher, common_room=offer.room)
+        drawn[key] = _day_choices(offer.days, teacher=teacher, common_room=offer.room)
     return drawn[key]
 
 
@@ -119,7 +118,7 @@ def offer_rows(context, event, child) -> SafeString:
     the child may still book; the booked time, or why there is none, from
     _teacher_offer.html for the others.
 
-    Drawn here like day_choices: the template engine spent three quarters of the booking
+    Drawn here like _day_choices: the template engine spent three quarters of the booking
     page's rendering on these rows, of which a page has one per child and teacher."""
     chooser = _Chooser(context, child)
     bookable = event.is_bookable()
