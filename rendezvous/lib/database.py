@@ -100,10 +100,12 @@ class UtcTimestampLoader(Loader):
 
     def __init__(self, oid, context=None):
         super().__init__(oid, context)
-        self._load = _COMPILED_TIMESTAMPTZ_LOADER(oid, context).load
+        # The compiled reader's own method: psycopg then reads each value without a call
+        # through Python.
+        self.load = _COMPILED_TIMESTAMPTZ_LOADER(oid, context).load
 
-    def load(self, data):
-        return self._load(data)
+    def load(self, data):  # replaced by the compiled reader's in __init__
+        raise NotImplementedError
 
 
 def read_timestamps_compiled(sender, connection, **kwargs) -> None:

@@ -67,19 +67,6 @@ def booking_open(now: datetime, through: str = "") -> Q:
     return booking_not_over(now, through) & Q(**{f"{through}booking_opens_at__lte": now})
 
 
-def open_events_for_parent(parent: int, organisation: int, now: datetime) -> QuerySet[Event]:
-    """The events of the parent's children's classes that are open for booking, by date."""
-    return (
-        Event.objects.filter(
-            booking_not_over(now),
-            organisation_id=organisation,
-            classes__pupils__guardianships__parent=parent,
-        )
-        .distinct()
-        .order_by("starts_on")
-    )
-
-
 def free_at(now: datetime) -> Q:
     """A filter on slots: open, with a place left, starting after `now`."""
     return Q(status=SlotStatus.OPEN, seats_taken__lt=F("capacity"), starts_at__gt=now)

@@ -4,10 +4,11 @@ plan, each in a fixed number of queries, and the times a booking may move to."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import partial
 from itertools import groupby
+from typing import NamedTuple
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from rendezvous.accounts.models import STAFF_ROLES, User
@@ -15,11 +16,11 @@ from rendezvous.bookings.models import ACTIVE_STATUSES, Booking
 from rendezvous.bookings.selectors.common import (
     active_bookings_of,
     booker_may_change,
+    booking_not_over,
     bookings_of_parent,
     children_of,
     free_at,
     free_slots,
-    open_events_for_parent,
     overlaps,
 )
 from rendezvous.lib.queries import Prepared
@@ -27,10 +28,10 @@ from rendezvous.scheduling.models import Event, Slot, SlotStatus
 from rendezvous.school.models import Pupil, SchoolClass
 
 
-@dataclass(frozen=True, slots=True)
-class FreeTime:
+class FreeTime(NamedTuple):
     """A free slot as the booking page offers it, read as plain values rather than as a model
-    row: a page may offer thousands, and a row costs several times more to build."""
+    row: a page may offer thousands, and a row costs several times more to build (a tuple
+    also costs less than a frozen dataclass)."""
 
     pk: int
     starts_at: datetime
@@ -177,6 +178,8 @@ def _eligible(teachers) -> list[User]:
 # What the page shows of a teacher and what decides whether they are offered: a user row
 # carries much more (six datetimes among it), which every page would read for nothing.
 TEACHER_FIELDS = ("organisation_id", "role", "first_name", "last_name", "is_active")
+TEACHER_COLUMNS = tuple(f"user__{name}" for name in TEACHER_FIELDS)
+TEACHER_ORDER = ("user__last_name", "user__first_name")
 
 
 def by_day(slots: list[Slot]) -> list[tuple[date, list[Slot]]]:
@@ -190,43 +193,60 @@ def _children_query(parent: int) -> QuerySet[Pupil]:
     return children_of(parent).order_by("first_name", "last_name")
 
 
-def _staff_query(through, classes: list[int]) -> QuerySet:
-    """The rows of one of the classes' two lists of teachers, each with its teacher."""
-    teacher_fields = [f"user__{name}" for name in TEACHER_FIELDS]
+def _staff_query(classes: list[int]) -> QuerySet:
+    """Both lists of teachers of the classes in one query: a row per class and teacher, with
+    whether they lead the class and what the page shows of them; those who lead first, each
+    list by name."""
+
+    def rows(through, leads: int) -> QuerySet:
+        return (
+            through.objects.filter(schoolclass_id__in=classes)
+            .annotate(leads=Value(leads))
+            .values_list("schoolclass_id", "leads", "user_id", *TEACHER_COLUMNS)
+        )
+
+    leading = rows(SchoolClass.class_teachers.through, 1)
+    teaching = rows(SchoolClass.subject_teachers.through, 0)
+    return leading.union(teaching, all=True).order_by("-leads", *TEACHER_ORDER)
+
+
+def _open_event_classes_query(classes: list[int], organisation: int, now: datetime) -> QuerySet:
+    """The events of the classes still taking bookings (or about to), by date: a row per
+    event and class, with its event."""
     return (
-        through.objects.filter(schoolclass_id__in=classes)
-        .select_related("user")
-        .only("schoolclass", "user", *teacher_fields)
-        .order_by("user__last_name", "user__first_name")
+        Event.classes.through.objects.filter(
+            booking_not_over(now, "event__"),
+            event__organisation_id=organisation,
+            schoolclass_id__in=classes,
+        )
+        .select_related("event")
+        .order_by("event__starts_on", "event_id")
     )
 
 
-def _event_classes_query(events: list[int]) -> QuerySet:
-    through = Event.classes.through
-    return through.objects.filter(event_id__in=events).values_list("event_id", "schoolclass_id")
+_SLOT_COLUMNS = (
+    *("pk", "event_id", "host_id", "starts_at", "ends_at", "room", "subject", "subject__name"),
+    "free",
+)
 
 
-def _free_times_query(events: list[int], teachers: list[int], now: datetime) -> QuerySet:
-    return (
-        Slot.objects.filter(free_at(now), event__in=events, host_id__in=teachers)
-        .order_by("starts_at")
-        .values_list("pk", "event_id", "host_id", "starts_at", "ends_at", "room")
-    )
-
-
-def _teacher_details_query(events: list[int], teachers: list[int]) -> QuerySet:
+def _teacher_slots_query(events: list[int], teachers: list[int], now: datetime) -> QuerySet:
+    """The slots of the events' teachers that are not cancelled, in order, with whether each
+    is free: the free ones are offered, all of them name the teacher's room and subject."""
+    free = Case(When(free_at(now), then=Value(True)), default=Value(False))
     return (
         Slot.objects.filter(event__in=events, host_id__in=teachers)
         .exclude(status=SlotStatus.CANCELLED)
-        .order_by()
-        .values("event_id", "host_id")
-        .annotate(
-            rooms=Count("room", distinct=True),
-            room=Max("room"),
-            subjects=Count("subject", distinct=True),
-            subject=Max("subject__name"),
-        )
+        .annotate(free=free)
+        .order_by("starts_at")
+        .values_list(*_SLOT_COLUMNS)
     )
+
+
+def _class_teachers_query(classes: list[int]) -> QuerySet:
+    through = SchoolClass.class_teachers.through
+    rows = through.objects.filter(schoolclass_id__in=classes)
+    return rows.values_list("schoolclass_id", "user_id")
 
 
 def _family_bookings_query(parent: int, children: list[int]) -> QuerySet[Booking]:
@@ -241,42 +261,91 @@ def _family_bookings_query(parent: int, children: list[int]) -> QuerySet[Booking
 # Built once: every booking page asks them again, and building them costs Django more than
 # running them costs the database.
 _CHILDREN = Prepared(_children_query)
-_CLASS_TEACHERS = Prepared(partial(_staff_query, SchoolClass.class_teachers.through))
-_SUBJECT_TEACHERS = Prepared(partial(_staff_query, SchoolClass.subject_teachers.through))
-_OPEN_EVENTS = Prepared(open_events_for_parent)
-_EVENT_CLASSES = Prepared(_event_classes_query)
-_FREE_TIMES = Prepared(_free_times_query)
-_TEACHER_DETAILS = Prepared(_teacher_details_query)
+_STAFF = Prepared(_staff_query)
+_OPEN_EVENT_CLASSES = Prepared(_open_event_classes_query)
+_TEACHER_SLOTS = Prepared(_teacher_slots_query)
 _FAMILY_BOOKINGS = Prepared(_family_bookings_query)
+_CLASS_TEACHERS = Prepared(_class_teachers_query)
 
 
 def _staff_of(classes: set[int]) -> _Staff:
-    leading = _CLASS_TEACHERS(classes=sorted(classes))
     by_class: dict[int, dict[int, User]] = defaultdict(dict)
-    for row in [*leading, *_SUBJECT_TEACHERS(classes=sorted(classes))]:
-        by_class[row.schoolclass_id].setdefault(row.user_id, row.user)
+    leads = set()
+    for school_class, leading, teacher_id, *values in _STAFF(classes=sorted(classes)):
+        teachers = by_class[school_class]
+        if teacher_id not in teachers:
+            teachers[teacher_id] = _teacher(teacher_id, values)
+        if leading:
+            leads.add((school_class, teacher_id))
     return _Staff(
         by_class={school_class: _eligible(t.values()) for school_class, t in by_class.items()},
-        leads={(row.schoolclass_id, row.user_id) for row in leading},
+        leads=leads,
     )
 
 
-def _event_classes(events: list[Event]) -> dict[int, set[int]]:
-    classes: dict[int, set[int]] = defaultdict(set)
-    for event_id, class_id in _EVENT_CLASSES(events=[event.pk for event in events]):
-        classes[event_id].add(class_id)
-    return classes
+def _teacher(pk: int, values: list) -> User:
+    """A teacher as the staff query read them: a user with the page's fields, the others left
+    to load if asked for, as from `only()`."""
+    given = dict(zip(TEACHER_FIELDS, values, strict=True))
+    given["id"] = pk
+    fields = [f.attname for f in User._meta.concrete_fields if f.attname in given]
+    return User.from_db(DEFAULT_DB_ALIAS, fields, [given[name] for name in fields])
 
 
-def _free_times(events, teacher_ids, now) -> dict[tuple[int, int], list[FreeTime]]:
-    """The free times of the events' teachers, by event and teacher, in order."""
+def _open_events(classes: set[int], organisation: int, now: datetime):
+    """The children's events that take bookings or will, by date; and each one's classes."""
+    events: dict[int, Event] = {}
+    event_classes: dict[int, set[int]] = defaultdict(set)
+    rows = _OPEN_EVENT_CLASSES(classes=sorted(classes), organisation=organisation, now=now)
+    for row in rows:
+        events.setdefault(row.event_id, row.event)
+        event_classes[row.event_id].add(row.schoolclass_id)
+    return list(events.values()), event_classes
+
+
+@dataclass
+class _TeacherSlots:
+    """The events' teachers' free times, by event and teacher, in order; and per event and
+    teacher, the room and subject when all their slots name the same one."""
+
+    free: dict[tuple[int, int], list[FreeTime]]
+    details: dict[tuple[int, int], dict]
+
+
+def _teacher_slots(events: list[Event], teacher_ids, now: datetime) -> _TeacherSlots:
     free: dict[tuple[int, int], list[FreeTime]] = defaultdict(list)
-    rows = _FREE_TIMES(events=[e.pk for e in events], teachers=sorted(teacher_ids), now=now)
-    zone = timezone.get_current_timezone()
-    for pk, event_id, host_id, starts_at, ends_at, room in rows:
-        local = starts_at.astimezone(zone)
-        free[(event_id, host_id)].append(FreeTime(pk, starts_at, ends_at, room, local))
-    return free
+    rooms: dict[tuple[int, int], set[str]] = defaultdict(set)
+    subjects: dict[tuple[int, int], dict[int, str]] = defaultdict(dict)
+    rows = _TEACHER_SLOTS(events=[e.pk for e in events], teachers=sorted(teacher_ids), now=now)
+    local = _LocalTimes()
+    for pk, event_id, host_id, starts_at, ends_at, room, subject, subject_name, is_free in rows:
+        key = (event_id, host_id)
+        rooms[key].add(room)
+        if subject is not None:
+            subjects[key][subject] = subject_name
+        if is_free:
+            free[key].append(FreeTime(pk, starts_at, ends_at, room, local[starts_at]))
+    details = {
+        key: {
+            "room": next(iter(rooms[key])) if len(rooms[key]) == 1 else "",
+            "subject": next(iter(names.values())) if len(names := subjects[key]) == 1 else "",
+        }
+        for key in rooms
+    }
+    return _TeacherSlots(free=free, details=details)
+
+
+class _LocalTimes(dict):
+    """Times in the current time zone, each converted once: the teachers of an evening share
+    its times, and a conversion costs many times a lookup."""
+
+    def __init__(self):
+        super().__init__()
+        self.zone = timezone.get_current_timezone()
+
+    def __missing__(self, moment: datetime) -> datetime:
+        self[moment] = local = moment.astimezone(self.zone)
+        return local
 
 
 def _days_of(times: list[FreeTime]) -> FreeDays:
@@ -284,18 +353,6 @@ def _days_of(times: list[FreeTime]) -> FreeDays:
     for time in times:
         days[time.local_start.date()].append(time)
     return FreeDays(days.items())
-
-
-def _teacher_details(events, teacher_ids) -> dict[tuple[int, int], dict]:
-    """Per event and teacher: the room and subject when all their slots name the same one."""
-    rows = _TEACHER_DETAILS(events=[e.pk for e in events], teachers=sorted(teacher_ids))
-    return {
-        (row["event_id"], row["host_id"]): {
-            "room": row["room"] if row["rooms"] == 1 else "",
-            "subject": row["subject"] if row["subjects"] == 1 else "",
-        }
-        for row in rows
-    }
 
 
 def _offer(context: _Context, event: Event, pupil: Pupil, teacher: User) -> TeacherOffer:
@@ -369,17 +426,19 @@ def booking_overview_for_parent(parent: User) -> BookingOverview:
     number of children, teachers and free times."""
     now = timezone.now()
     children = _CHILDREN(parent=parent.pk)
-    staff = _staff_of({child.school_class_id for child in children})
+    classes = {child.school_class_id for child in children}
+    staff = _staff_of(classes)
     bookings = _family_active_bookings(parent, children)
-    events = _OPEN_EVENTS(parent=parent.pk, organisation=parent.organisation_id, now=now)
+    events, event_classes = _open_events(classes, parent.organisation_id, now)
     teacher_ids = {t.pk for teachers in staff.by_class.values() for t in teachers}
+    slots = _teacher_slots(events, teacher_ids, now) if events else _TeacherSlots({}, {})
     context = _Context(
         parent=parent,
         now=now,
         staff=staff,
-        event_classes=_event_classes(events) if events else {},
-        free=_free_times(events, teacher_ids, now) if events else {},
-        details=_teacher_details(events, teacher_ids) if events else {},
+        event_classes=event_classes,
+        free=slots.free,
+        details=slots.details,
         booked={
             (b.event_id, b.pupil_id, b.host_id): b for b in bookings if b.pupil_id is not None
         },
@@ -393,7 +452,7 @@ def booking_overview_for_parent(parent: User) -> BookingOverview:
 
 def _class_teacher_pairs(bookings: list[Booking]) -> set[tuple[int, int]]:
     class_ids = {b.pupil.school_class_id for b in bookings if b.pupil is not None}
-    return {(row.schoolclass_id, row.user_id) for row in _CLASS_TEACHERS(classes=class_ids)}
+    return set(_CLASS_TEACHERS(classes=class_ids))
 
 
 def appointments_of_family(parent: User, now: datetime | None = None) -> FamilyAppointments:

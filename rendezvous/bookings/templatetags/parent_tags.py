@@ -1,8 +1,9 @@
 """Tags of the parent's booking page."""
 
-import uuid
+import secrets
 from datetime import date
 from functools import lru_cache
+from html import escape  # Django's escape of plain text, without its check for lazy text
 
 from django import template
 from django.utils.html import conditional_escape
@@ -40,7 +41,7 @@ def _day_choices(days, *, teacher: str, common_room: str = "") -> SafeString:
             local = time.local_start
             label = f"{local.hour:02d}:{local.minute:02d}"
             if time.room and not common_room:
-                label = f"{label} · {conditional_escape(time.room)}"
+                label = f"{label} · {escape(time.room)}"
             parts.append(
                 f'<label class="time"><input type="radio" name="slot" value="{int(time.pk)}"'
                 f'{required}><span>{label}<span class="visually-hidden"> {name}</span></span>'
@@ -76,10 +77,10 @@ class _Chooser:
         """A teacher the child may still book: the row that opens (reopened after a failed
         booking), and in it the form with the teacher's free times, a fresh booking key and
         the Book button."""
-        key = conditional_escape(offer.key)
+        key = escape(offer.key)
         teacher = offer.teacher.full_name
-        name = conditional_escape(teacher)
-        meta = conditional_escape(teacher_meta(offer.subject, offer.is_class_teacher, offer.room))
+        name = escape(teacher)
+        meta = escape(teacher_meta(offer.subject, offer.is_class_teacher, offer.room))
         is_open = " open" if offer.key == self.open_offer else ""
         book_for = gettext("book with %(teacher)s for %(child)s") % {
             "teacher": teacher,
@@ -94,11 +95,11 @@ class _Chooser:
             f'<form method="post" action="{self.form_action}" class="offer-form">',
             f'<input type="hidden" name="csrfmiddlewaretoken" value="{self.csrf_token}">',
             f'<input type="hidden" name="pupil" value="{int(self.child.pupil.pk)}">',
-            f'<input type="hidden" name="idempotency_key" value="{uuid.uuid4().hex}">',
+            f'<input type="hidden" name="idempotency_key" value="{secrets.token_hex(16)}">',
             f'<input type="hidden" name="next" value="{self.next_url}?open={key}">',
             _times(offer, teacher),
             f'<button type="submit"><span aria-hidden="true">{self.book}</span>',
-            f'<span class="visually-hidden">{conditional_escape(book_for)}</span></button></form>',
+            f'<span class="visually-hidden">{escape(book_for)}</span></button></form>',
         ]
         if offer.hidden_clashes:
             clashes = ngettext(

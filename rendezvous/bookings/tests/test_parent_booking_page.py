@@ -278,10 +278,9 @@ def test_the_page_needs_the_same_few_queries_for_10_and_300_free_times(
     GuardianshipFactory(pupil=third, parent=parent)
     event.classes.add(third.school_class)
     third.school_class.subject_teachers.add(*teachers)
-    # The session, the parent, their organisation; the children with their teachers (3); the
-    # family's bookings; the events with their classes (2); the free times; the teachers'
-    # rooms and subjects.
-    with django_assert_max_num_queries(11):
+    # The session with the parent and their organisation; the children; their teachers; the
+    # family's bookings; the events with their classes; the teachers' slots.
+    with django_assert_max_num_queries(6):
         response = parent_client.get(HOME)
     offered = [pk for form in forms_of(response.content.decode()) for pk in times_in(form)]
     assert sorted(pk for pk in offered if pk in times) == sorted(times * 3)  # to each child

@@ -1,4 +1,5 @@
-"""`{% capture %}` draws a part of a page once for several places; the header uses it."""
+"""`{% capture %}` draws a part of a page once for several places, `{% memo %}` once for many
+pages; the header uses both."""
 
 import re
 
@@ -6,6 +7,10 @@ import pytest
 from django.template import Context, Template, TemplateSyntaxError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+
+from rendezvous.accounts.models import User
+from rendezvous.lib.capture import MemoNode
 
 
 class Counted:
@@ -52,3 +57,42 @@ def test_the_header_shows_one_drawing_of_its_forms_and_navigation_twice(parent):
     navigations = re.findall(r'<nav aria-label="Main"[^>]*>(.*?)</nav>', page, re.S)
     assert len(navigations) == 2 and navigations[0] == navigations[1]
     assert 'aria-current="page"' in navigations[0]
+
+
+def test_a_memo_draws_its_part_once_for_each_value_and_language():
+    template = Template("{% load capture %}{% memo role %}<b>{{ counted }}</b>{% endmemo %}")
+    counted = Counted()
+
+    def page(role, language="en"):
+        with translation.override(language):
+            return template.render(Context({"role": role, "counted": counted}))
+
+    assert page("parent") == page("parent") == "<b>&lt;i&gt;</b>"
+    assert counted.shown == 1
+    page("teacher")
+    page("parent", "de")
+    assert counted.shown == 3
+
+
+def test_a_memo_starts_afresh_when_full():
+    template = Template("{% load capture %}{% memo n %}{{ counted }}{% endmemo %}")
+    counted = Counted()
+    for n in range(MemoNode.SIZE + 1):
+        template.render(Context({"n": n, "counted": counted}))
+    template.render(Context({"n": 0, "counted": counted}))
+    assert counted.shown == MemoNode.SIZE + 2
+    assert len(template.nodelist[-1].drawn) == 2
+
+
+@pytest.mark.django_db
+def test_the_navigation_follows_the_path_and_the_person_follows_the_session(parent, other_parent):
+    parent.last_name, other_parent.last_name = "Amsel", "Zeisig"
+    User.objects.bulk_update([parent, other_parent], ["last_name"])
+    for person, other in ((parent, other_parent), (other_parent, parent)):
+        client = Client()
+        client.force_login(person)
+        for name in ("bookings:parent-home", "bookings:parent-appointments"):
+            page = client.get(reverse(name)).content.decode()
+            current = re.findall(r'<a href="([^"]+)" aria-current="page">', page)
+            assert current == [reverse(name)] * 2  # in the bar and in the menu
+            assert person.last_name in page and other.last_name not in page
