@@ -23,6 +23,13 @@ def _day_legend(day: date, language: str) -> str:
     return conditional_escape(weekday_date(day))
 
 
+@lru_cache(maxsize=1024)
+def _meta(subject: str, is_class_teacher: bool, room: str, language: str) -> str:
+    """teacher_meta in `language` (the active one, named so that it keys the cache), escaped:
+    a page's teachers share a few subjects and rooms."""
+    return escape(teacher_meta(subject, is_class_teacher, room))
+
+
 def _day_choices(days, *, teacher: str, common_room: str = "") -> SafeString:
     """A teacher's free times, one fieldset per day, as radio buttons of one group, each
     labelled with its time and the teacher (and its room when the teacher's rooms differ).
@@ -72,6 +79,8 @@ class _Chooser:
         self.next_url = conditional_escape(context["home_url"])
         self.choose = conditional_escape(gettext("Choose a time"))
         self.book = conditional_escape(gettext("Book"))
+        self.book_for = gettext("book with %(teacher)s for %(child)s")
+        self.language = get_language()
 
     def draw(self, offer) -> str:
         """A teacher the child may still book: the row that opens (reopened after a failed
@@ -80,9 +89,9 @@ class _Chooser:
         key = escape(offer.key)
         teacher = offer.teacher.full_name
         name = escape(teacher)
-        meta = escape(teacher_meta(offer.subject, offer.is_class_teacher, offer.room))
+        meta = _meta(offer.subject, offer.is_class_teacher, offer.room, self.language)
         is_open = " open" if offer.key == self.open_offer else ""
-        book_for = gettext("book with %(teacher)s for %(child)s") % {
+        book_for = self.book_for % {
             "teacher": teacher,
             "child": self.child.pupil.first_name,
         }

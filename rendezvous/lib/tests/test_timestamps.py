@@ -3,9 +3,11 @@
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.db import connection, connections
+from psycopg._cmodule import _psycopg
 from psycopg.pq import Format
 
 from rendezvous.lib.database import UtcTimestampLoader
@@ -33,18 +35,24 @@ def read(*values) -> tuple:
         return cursor.fetchone()
 
 
-def loader(wrapper):
+def loaders(wrapper) -> tuple:
+    """The reader the connection names (which Django checks) and the one its cursors use."""
     with wrapper.cursor() as cursor:
-        return cursor.connection.adapters.get_loader(TIMESTAMPTZ, Format.TEXT)
+        return (
+            cursor.connection.adapters.get_loader(TIMESTAMPTZ, Format.TEXT),
+            cursor.cursor.adapters.get_loader(TIMESTAMPTZ, Format.TEXT),
+        )
 
 
 @on_postgresql
 @pytest.mark.django_db
 def test_postgresql_reads_timestamps_with_the_compiled_reader_on_every_connection():
+    compiled = psycopg.adapters.get_loader(TIMESTAMPTZ, Format.TEXT)
     another = connections.create_connection("default")
     try:
-        assert loader(connection) is UtcTimestampLoader
-        assert loader(another) is UtcTimestampLoader
+        assert loaders(connection) == (UtcTimestampLoader, compiled)
+        assert loaders(another) == (UtcTimestampLoader, compiled)
+        assert issubclass(compiled, _psycopg.CLoader)  # called without going through Python
     finally:
         another.close()
 
