@@ -78,6 +78,8 @@ def test_the_old_address_leads_to_the_page_with_its_filter(client, admin, school
 
 
 def test_outsider_sees_none_of_our_parents(client, outsider, parent, pupil):
+    parent.last_name = "Quennell-Ashworth"  # a name nobody else here may have by chance
+    parent.save(update_fields=["last_name"])
     client.force_login(outsider)
     response = client.get(PAGE)
     assert list(response.context["page"].object_list) == []
