@@ -225,7 +225,14 @@ def _open_event_classes_query(classes: list[int], organisation: int, now: dateti
 
 
 _SLOT_COLUMNS = (
-    *("pk", "event_id", "host_id", "starts_at", "ends_at", "room", "subject", "subject__name"),
+    "pk",
+    "event_id",
+    "host_id",
+    "starts_at",
+    "ends_at",
+    "room",
+    "subject",
+    "subject__name",
     "free",
 )
 
@@ -283,13 +290,17 @@ def _staff_of(classes: set[int]) -> _Staff:
     )
 
 
+# The teacher's fields in the model's order, as Model.from_db takes them.
+_TEACHER_ROW = [
+    f.attname for f in User._meta.concrete_fields if f.attname in {"id", *TEACHER_FIELDS}
+]
+
+
 def _teacher(pk: int, values: list) -> User:
     """A teacher as the staff query read them: a user with the page's fields, the others left
     to load if asked for, as from `only()`."""
-    given = dict(zip(TEACHER_FIELDS, values, strict=True))
-    given["id"] = pk
-    fields = [f.attname for f in User._meta.concrete_fields if f.attname in given]
-    return User.from_db(DEFAULT_DB_ALIAS, fields, [given[name] for name in fields])
+    given = dict(zip(TEACHER_FIELDS, values, strict=True), id=pk)
+    return User.from_db(DEFAULT_DB_ALIAS, _TEACHER_ROW, [given[name] for name in _TEACHER_ROW])
 
 
 def _open_events(classes: set[int], organisation: int, now: datetime):
@@ -431,7 +442,7 @@ def booking_overview_for_parent(parent: User) -> BookingOverview:
     bookings = _family_active_bookings(parent, children)
     events, event_classes = _open_events(classes, parent.organisation_id, now)
     teacher_ids = {t.pk for teachers in staff.by_class.values() for t in teachers}
-    slots = _teacher_slots(events, teacher_ids, now) if events else _TeacherSlots({}, {})
+    slots = _teacher_slots(events, teacher_ids, now)
     context = _Context(
         parent=parent,
         now=now,
