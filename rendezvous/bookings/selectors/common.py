@@ -97,7 +97,7 @@ def active_bookings_of(booker: User) -> QuerySet[Booking]:
     return Booking.objects.filter(booker=booker, status__in=ACTIVE_STATUSES)
 
 
-def family_filter(parent: User) -> Q:
+def family_filter(parent: User | int) -> Q:
     """The bookings a parent may read: those for their children, whichever parent booked
     them, and their own without a child. The same rule as access.bookings_visible_to, written
     with a subquery so that a child with two parents does not list a booking twice."""
@@ -105,7 +105,7 @@ def family_filter(parent: User) -> Q:
     return Q(pupil__in=children) | Q(pupil__isnull=True, booker=parent)
 
 
-def bookings_of_parent(parent: User) -> QuerySet[Booking]:
+def bookings_of_parent(parent: User | int) -> QuerySet[Booking]:
     """The family's bookings, in any status, by time: the other parent's bookings for a shared
     child too, but none for a child the parent is no longer a parent of."""
     return (

@@ -265,6 +265,11 @@ def _family_bookings_query(parent: int, children: list[int]) -> QuerySet[Booking
     )
 
 
+def _family_appointments_query(parent: int) -> QuerySet[Booking]:
+    """Sorted by _family_appointments, as _family_active_bookings is."""
+    return bookings_of_parent(parent).order_by()
+
+
 # Built once: every booking page asks them again, and building them costs Django more than
 # running them costs the database.
 _CHILDREN = Prepared(_children_query)
@@ -273,6 +278,8 @@ _OPEN_EVENT_CLASSES = Prepared(_open_event_classes_query)
 _TEACHER_SLOTS = Prepared(_teacher_slots_query)
 _FAMILY_BOOKINGS = Prepared(_family_bookings_query)
 _CLASS_TEACHERS = Prepared(_class_teachers_query)
+# Every booking ends on the appointments page.
+_FAMILY_APPOINTMENTS = Prepared(_family_appointments_query)
 
 
 def _staff_of(classes: set[int]) -> _Staff:
@@ -403,6 +410,12 @@ def _family_active_bookings(parent: User, children: list[Pupil]) -> list[Booking
     return sorted(rows, key=lambda booking: (booking.slot.starts_at, booking.pk))
 
 
+def _family_appointments(parent: User) -> list[Booking]:
+    """bookings_of_parent, in its order."""
+    rows = _FAMILY_APPOINTMENTS(parent=parent.pk)
+    return sorted(rows, key=lambda booking: (booking.slot.starts_at, booking.pk))
+
+
 def _plan(context: _Context, children: list[Pupil]) -> list[Booking]:
     """The active appointments to come that the parent may read (their own for a child they
     are no longer a parent of are left out, as everywhere)."""
@@ -470,7 +483,7 @@ def appointments_of_family(parent: User, now: datetime | None = None) -> FamilyA
     """The family's appointments: those to come first, in order; then the past, cancelled and
     rejected ones, the latest first. Three queries."""
     now = now or timezone.now()
-    bookings = list(bookings_of_parent(parent))
+    bookings = _family_appointments(parent)
     class_teachers = _class_teacher_pairs(bookings)
     upcoming, past = [], []
     for booking in bookings:
