@@ -11,7 +11,9 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from rendezvous.bookings.services import book_slot
+from rendezvous.bookings.services.notify import notify_booker
 from rendezvous.notifications.models import OutgoingEmail
+from rendezvous.organisations import theme
 from rendezvous.organisations.tests.images import image_bytes
 
 SITE = "https://termine.goethe.example"
@@ -108,6 +110,29 @@ def test_a_booking_mails_button_uses_the_readable_accent(presented, parent, pupi
     html = OutgoingEmail.objects.get(to=parent.email).body_html
     assert "#ffeb3b" not in html
     assert "background:#786c00" in html
+
+
+def test_the_next_mail_shows_the_school_as_it_is_now(presented, parent, pupil, slot):
+    """The layout's parts are drawn once per process for each organisation as it is
+    ({% memo %}): a school that changes its name, address, contact or colour is shown so in
+    its very next mail."""
+    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
+    presented.name = "Schiller-Gymnasium"
+    presented.address = "Schillerstraße 2\n07743 Jena"
+    presented.contact_email = "buero@schiller.example"
+    presented.accent_colour = "#2e7d32"
+    presented.save()
+    booking.organisation = presented
+    notify_booker(booking, "booking_received")
+
+    before, after = OutgoingEmail.objects.filter(to=parent.email).order_by("pk")
+    assert "Goethe-Gymnasium" in before.body_html and "Weimar" in before.body_text
+    for body in (after.body_text, after.body_html):
+        assert "Goethe-Gymnasium" not in body and "Weimar" not in body
+        assert "sekretariat@goethe.example" not in body
+        assert "Schiller-Gymnasium" in body and "07743 Jena" in body
+        assert "buero@schiller.example" in body
+    assert f"border-top:4px solid {theme.palette('#2e7d32').accent}" in after.body_html
 
 
 def test_the_greeting_and_the_first_sentence_are_separate_lines(parent, pupil, slot):

@@ -9,6 +9,7 @@ ordinary text, and links in the accent must still read on it.
 
 import colorsys
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rendezvous.organisations.models import DEFAULT_ACCENT
 
@@ -100,7 +101,10 @@ def hover_of(accent: RGB) -> RGB:
     return mix(accent, BLACK, 0.15)
 
 
+@lru_cache(maxsize=1024)
 def palette(colour: str) -> Palette:
+    """The shades of an organisation's colour: worked out once per colour, as every mail's
+    layout and button name its accent."""
     chosen = parse(colour)
     accent = readable_accent(chosen)
     return Palette(
