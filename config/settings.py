@@ -69,7 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "rendezvous.lib.headers.ContentSecurityPolicyMiddleware",
     "rendezvous.lib.headers.permissions_policy_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything that may answer under /api/: refusals carry the CORS headers too.

@@ -11,13 +11,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+import csp.middleware
 import pytest
+from csp.constants import NONCE, SELF
+from csp.decorators import csp_update
+from csp.exceptions import CSPNonceError
 from django.conf import settings
+from django.http import HttpResponse
 from django.templatetags.static import static
 from django.test import Client
 from django.urls import reverse
 
 from rendezvous.accounts.models import User
+from rendezvous.lib.headers import ContentSecurityPolicyMiddleware
 
 BASE_DIR = Path(settings.BASE_DIR)
 PRODUCTION = {
@@ -81,6 +87,75 @@ def test_every_kind_of_page_has_the_security_headers(
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def _csp(view):
+    """Our policy middleware around a view, as the stack runs it."""
+    return ContentSecurityPolicyMiddleware(view)
+
+
+def test_the_policy_is_built_once_for_every_response(monkeypatch, rf):
+    built = []
+    monkeypatch.setattr(csp.middleware, "build_policy", lambda **parts: built.append(parts))
+    middleware = _csp(lambda request: HttpResponse("ok"))
+    for _ in range(3):
+        request = rf.get("/")
+        middleware.process_request(request)
+        response = middleware.process_response(request, HttpResponse("ok"))
+        assert policy_of_header(response) == EXPECTED_POLICY
+    assert built == []  # django-csp's own would build it twice for each response
+
+
+def policy_of_header(response) -> dict[str, list[str]]:
+    directives = response.headers["Content-Security-Policy"].split(";")
+    return {name: values for name, *values in (part.split() for part in directives if part)}
+
+
+def test_a_view_that_changes_the_policy_gets_its_own(rf):
+    @csp_update({"img-src": ["https://maps.example.org"]})
+    def view(request):
+        return HttpResponse("ok")
+
+    response = _csp(view)(rf.get("/"))
+    assert policy_of_header(response)["img-src"] == ["'self'", "data:", "https://maps.example.org"]
+    plain = _csp(lambda request: HttpResponse("ok"))(rf.get("/"))
+    assert policy_of_header(plain) == EXPECTED_POLICY
+
+
+def test_a_page_that_uses_a_nonce_names_it_in_its_policy(rf, settings):
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"script-src": [SELF, NONCE]}}
+
+    def view(request):
+        return HttpResponse(f"<script nonce='{request.csp_nonce}'></script>")
+
+    response = _csp(view)(rf.get("/"))
+    nonce = response.content.decode().split("'")[1]
+    assert policy_of_header(response)["script-src"] == ["'self'", f"'nonce-{nonce}'"]
+    plain = _csp(lambda request: HttpResponse("ok"))(rf.get("/"))
+    assert policy_of_header(plain)["script-src"] == ["'self'"]
+
+
+def test_a_nonce_asked_for_after_the_header_is_written_is_an_error(rf):
+    request = rf.get("/")
+    _csp(lambda request: HttpResponse("ok"))(request)
+    with pytest.raises(CSPNonceError):
+        str(request.csp_nonce)
+
+
+def test_the_policy_follows_the_settings(rf, settings):
+    middleware = _csp(lambda request: HttpResponse("ok"))
+    assert policy_of_header(middleware(rf.get("/"))) == EXPECTED_POLICY
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    assert policy_of_header(middleware(rf.get("/"))) == {"default-src": ["'none'"]}
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"img-src": ["'self'"]}}
+    response = middleware(rf.get("/"))
+    assert "img-src 'self'" in response.headers["Content-Security-Policy-Report-Only"]
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {"default-src": ["'self'"]},
+        "EXCLUDE_URL_PREFIXES": ["/outside/"],
+    }
+    assert "Content-Security-Policy" not in middleware(rf.get("/outside/page")).headers
+    assert "Content-Security-Policy" in middleware(rf.get("/inside/")).headers
 
 
 def test_static_files_get_the_permissions_policy_too(client, settings):
