@@ -190,3 +190,32 @@ def test_a_prepared_lock_runs_only_inside_a_transaction_as_djangos_own(teacher):
 
     with pytest.raises(TransactionManagementError, match="needs a transaction"):
         locked(user=teacher.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_connection_works_out_the_columns_converters_once(
+    monkeypatch, slots, teacher, other_teacher
+):
+    from django.db.models.sql.compiler import SQLCompiler
+
+    asked = []
+    converters = SQLCompiler.get_converters
+
+    def counted(compiler, expressions):
+        asked.append(compiler.connection)
+        return converters(compiler, expressions)
+
+    monkeypatch.setattr(SQLCompiler, "get_converters", counted)
+    prepared = Prepared(_slots_of)
+    before = slots[0].starts_at - timedelta(minutes=1)
+
+    runs = [prepared(hosts=[host], after=before) for host in [teacher.pk, other_teacher.pk] * 2]
+    in_threads = race([lambda: prepared(hosts=[teacher.pk], after=before)] * 2)
+
+    assert len(asked) == 3  # this thread's connection, then each racing thread's own
+    for rows in [*runs, *in_threads]:
+        # Converted on every run: an aware datetime, a boolean, the related rows.
+        assert all(timezone.is_aware(slot.starts_at) for slot in rows)
+        assert all(slot.booked is False for slot in rows)
+        assert all(slot.host_id == slot.host.pk for slot in rows)
+    assert [slot.starts_at for slot in runs[0]] == [slots[0].starts_at, slots[2].starts_at]
