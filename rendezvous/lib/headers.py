@@ -36,11 +36,8 @@ _CHANGES += tuple(f"{name}_ro" for name in _CHANGES)
 def _policies() -> tuple[tuple[str, str], ...] | None:
     """The headers of CONTENT_SECURITY_POLICY(_REPORT_ONLY) as settings give them; None when
     either leaves some addresses out, which django-csp's own way then decides per request."""
-    configs = {
-        HEADER: getattr(settings, "CONTENT_SECURITY_POLICY", None) or {},
-        HEADER_REPORT_ONLY: getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None) or {},
-    }
-    if any(config.get("EXCLUDE_URL_PREFIXES") for config in configs.values()):
+    names = ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY")
+    if any((getattr(settings, name, None) or {}).get("EXCLUDE_URL_PREFIXES") for name in names):
         return None
     headers = ((HEADER, build_policy()), (HEADER_REPORT_ONLY, build_policy(report_only=True)))
     return tuple((header, policy) for header, policy in headers if policy)
