@@ -7,6 +7,7 @@ import sys
 import threading
 
 import pytest
+from django.db import connection
 from django.http import HttpResponse
 from django.test import RequestFactory
 
@@ -197,6 +198,56 @@ def test_a_page_that_gives_up_passes_its_turn_on(settings):
     places.give_back()
     assert sorted(finish(waiting)) == [False, True]  # one got the place, the other timed out
     assert places.free == 0
+
+
+@pytest.fixture
+def a_pool_of_one_connection():
+    """The suite's database through a pool of one PostgreSQL connection, as a web process's
+    pool is when every connection in it is taken."""
+    connection.close()
+    config = connection.settings_dict  # every thread's connection is made from it
+    saved = config["CONN_MAX_AGE"], config["OPTIONS"]
+    config["CONN_MAX_AGE"] = 0
+    config["OPTIONS"] = {**saved[1], "pool": {"min_size": 1, "max_size": 1, "timeout": 2}}
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.close_pool()
+        config["CONN_MAX_AGE"], config["OPTIONS"] = saved
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a pool of PostgreSQL connections")
+@pytest.mark.django_db(transaction=True)
+def test_a_response_still_being_sent_holds_no_database_connection(
+    one_place, a_pool_of_one_connection
+):
+    """The next request gets the place as soon as the view has answered, while the web
+    server may still be sending the answer to a slow client: the pool's only connection must
+    be free for it by then, not once the answer has arrived."""
+
+    def view(request):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return HttpResponse("served")
+
+    middleware = AdmissionMiddleware(view)
+    answered, arrived = threading.Event(), threading.Event()
+
+    def slow_client():
+        response = middleware(requests.get("/parent/"))  # answered, not yet sent and closed
+        answered.set()
+        assert arrived.wait(10)
+        response.close()
+        return response.status_code
+
+    first = in_thread(slow_client)
+    assert answered.wait(10)
+    second = in_thread(lambda: middleware(requests.get("/parent/")).status_code)
+    served = finish([second])
+    arrived.set()
+
+    assert served + finish([first]) == [200, 200]
 
 
 HOLD_A_PLACE = """
