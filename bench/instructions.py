@@ -67,15 +67,22 @@ def post(parent, args) -> None:
     from django.test import Client
     from django.urls import reverse
 
-    sends = []
+    sends, taken = [], set()
     for number, family in enumerate(more_families(parent, args.renders + WARM_UP)):
         client = Client(enforce_csrf_checks=True)
         client.force_login(family)
         offers = FORM.findall(client.get(reverse("bookings:parent-home")).content)
-        action, body = offers[number % len(offers)]
+        offers = offers[number % len(offers) :] + offers[: number % len(offers)]
+        # A time nobody took yet: the children of a class share their teachers' times.
+        action, body, slot = next(
+            (action, body, time)
+            for action, body in offers
+            for time in TIME.findall(body)
+            if time not in taken
+        )
+        taken.add(slot)
         fields = {name.decode(): value.decode() for name, value in FIELD.findall(body)}
-        slot = TIME.findall(body)[number // len(offers)].decode()
-        sends.append((client, action.decode(), {**fields, "slot": slot}))
+        sends.append((client, action.decode(), {**fields, "slot": slot.decode()}))
     booked = reverse("bookings:parent-appointments")
     for client, action, fields in sends[: WARM_UP + args.child]:
         assert client.post(action, fields)["Location"] == booked
