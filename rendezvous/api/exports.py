@@ -43,7 +43,7 @@ def bookings_csv(request, filters: Query[BookingFilters]):
 )
 def slots_csv(request, filters: Query[SlotFilters]):
     """The times `GET /slots` would list with the same filters, all of them."""
-    rows = filtered_slots(request.user, filters)
+    rows = filtered_slots(request.user, filters, filters.teacher)
     return csv_response("slots.csv", slot_header(), slot_rows(rows))
 
 

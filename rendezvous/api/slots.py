@@ -96,12 +96,15 @@ def slot_body(slot) -> dict:
     }
 
 
-def filtered_slots(user: User, filters: TeacherSlotFilters) -> QuerySet[Slot]:
-    """The slots the user may see, filtered and ordered."""
+def filtered_slots(
+    user: User, filters: TeacherSlotFilters, teacher_id: int | None = None
+) -> QuerySet[Slot]:
+    """The slots the user may see, filtered and ordered; one teacher's when `teacher_id` is
+    given (by a filter or the path)."""
     check_filters(user, filters)
     rows = slots_visible_to(user)
     exact = {
-        "host_id": getattr(filters, "teacher", None),
+        "host_id": teacher_id,
         "event_id": filters.event,
         "subject_id": filters.subject,
         "mode": filters.mode,
@@ -118,7 +121,8 @@ def filtered_slots(user: User, filters: TeacherSlotFilters) -> QuerySet[Slot]:
 def list_slots(request, response: HttpResponse, filters: Query[SlotFilters], page: Query[Page]):
     """The times the signed-in person may see, by start: staff their organisation's or their
     own, parents those of their children's teachers in their children's evenings."""
-    rows = filtered_slots(request.user, filters).select_related("host", "subject")
+    rows = filtered_slots(request.user, filters, filters.teacher)
+    rows = rows.select_related("host", "subject")
     return [slot_body(slot) for slot in page_of(request, response, rows, page)]
 
 

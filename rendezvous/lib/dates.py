@@ -25,16 +25,22 @@ def weekday_date(value: date | datetime, *, in_sentence: bool = False) -> str:
     return f"{weekday}, {formats.date_format(value, 'DATE_FORMAT')}"
 
 
+def day_bounds(day: date, zone: tzinfo | None = None) -> tuple[datetime, datetime]:
+    """The first instant of `day` and of the day after, in `zone` (by default the current
+    time zone, the organisation's in a request): a day of 23 or 25 hours where clocks change."""
+    zone = zone or timezone.get_current_timezone()
+    after = day + timedelta(days=1)
+    return datetime.combine(day, time.min, zone), datetime.combine(after, time.min, zone)
+
+
 def on_days(
     rows: QuerySet, field: str, first: date | None, last: date | None, zone: tzinfo | None = None
 ) -> QuerySet:
     """Rows whose `field` (a datetime) falls on the days from `first` to `last`, both included,
     in `zone` (by default the organisation's, the request's current one); either may be left
     open."""
-    zone = zone or timezone.get_current_timezone()
     if first:
-        rows = rows.filter(**{f"{field}__gte": datetime.combine(first, time.min, zone)})
+        rows = rows.filter(**{f"{field}__gte": day_bounds(first, zone)[0]})
     if last:
-        after = datetime.combine(last + timedelta(days=1), time.min, zone)
-        rows = rows.filter(**{f"{field}__lt": after})
+        rows = rows.filter(**{f"{field}__lt": day_bounds(last, zone)[1]})
     return rows

@@ -1,6 +1,6 @@
 """Reads of bookings, split by the pages that use them; import from this package."""
 
-from rendezvous.bookings.selectors.calendar import calendar_days, local_midnight
+from rendezvous.bookings.selectors.calendar import calendar_days
 from rendezvous.bookings.selectors.common import (
     active_bookings_of,
     active_bookings_of_event,
@@ -44,7 +44,6 @@ __all__ = [
     "free_slots",
     "free_slots_for_move",
     "hosted_by_teacher_of",
-    "local_midnight",
     "overlaps",
     "teachers_of_class",
     "teachers_of_class_id",

@@ -5,7 +5,7 @@ many slots there are."""
 import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import models
@@ -153,10 +153,6 @@ class TimeGrid:
         """Pending requests in time order, for the list of answers waiting."""
         found = [(block, booking) for block in self.blocks for booking in block.pending]
         return sorted(found, key=lambda pair: pair[0].slot.starts_at)
-
-
-def local_midnight(day: date, tz: ZoneInfo) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=tz)
 
 
 def _with_bookings(slots: QuerySet[Slot]) -> QuerySet[Slot]:

@@ -3,7 +3,7 @@ teacher's day. Every read goes through the access functions, so a page shows onl
 viewer may see, and each takes a fixed number of queries however big the school is."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
@@ -12,7 +12,6 @@ from rendezvous.accounts.access import people_visible_to
 from rendezvous.accounts.models import STAFF_ROLES, User
 from rendezvous.bookings.access import bookings_visible_to
 from rendezvous.bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
-from rendezvous.bookings.selectors.calendar import local_midnight
 from rendezvous.scheduling.access import events_visible_to, slots_visible_to
 from rendezvous.scheduling.models import Event, Phase, Slot, SlotStatus
 from rendezvous.school.access import pupils_visible_to
@@ -156,8 +155,3 @@ def free_times(user: User, event: Event, now: datetime) -> FreeTimes:
         )
     )
     return FreeTimes(slots=counts["slots"], free=counts["free"], places=counts["places"] or 0)
-
-
-def local_day_bounds(day: date) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    return local_midnight(day, tz), local_midnight(day + timedelta(days=1), tz)

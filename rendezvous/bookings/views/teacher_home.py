@@ -13,11 +13,11 @@ from rendezvous.bookings.selectors.dashboard import (
     appointments_between,
     coming_up,
     free_times,
-    local_day_bounds,
     next_event,
     requests_to_decide,
 )
 from rendezvous.bookings.services.digest import digest_hour
+from rendezvous.lib.dates import day_bounds
 from rendezvous.scheduling.views import calendar_url, staff_only
 
 
@@ -36,7 +36,7 @@ def teacher_home(request):
     user = request.user
     now = timezone.now()
     today = timezone.localdate(now)
-    start, end = local_day_bounds(today)
+    start, end = day_bounds(today)
     appointments = appointments_between(user, start, end)
     mark_next(appointments, now)
     event = next_event(user, today)

@@ -1,10 +1,11 @@
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.template import Context, Template
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 
-from rendezvous.lib.dates import weekday_date
+from rendezvous.lib.dates import day_bounds, weekday_date
 
 TUESDAY = date(2026, 3, 3)
 EVENING = datetime(2026, 2, 12, 17, 5, tzinfo=UTC)  # date_format shows it as it is
@@ -76,3 +77,23 @@ def test_a_datetime_is_dated_in_the_active_time_zone():
 
 def test_nothing_renders_as_nothing():
     assert render("{{ day|long_date }}{{ day|long_date_in_sentence }}", day=None) == ""
+
+
+@pytest.mark.parametrize(
+    ("day", "hours"),
+    [(date(2026, 3, 28), 24), (date(2026, 3, 29), 23), (date(2026, 10, 25), 25)],
+)
+def test_a_day_runs_from_midnight_to_midnight_where_the_clocks_change(day, hours):
+    berlin = ZoneInfo("Europe/Berlin")
+    with timezone.override(berlin):
+        start, end = day_bounds(day)
+
+    assert (start.astimezone(berlin).date(), start.astimezone(berlin).hour) == (day, 0)
+    assert (end.astimezone(berlin).date(), end.astimezone(berlin).hour) == (
+        day + timedelta(days=1),
+        0,
+    )
+    assert end.astimezone(UTC) - start.astimezone(UTC) == timedelta(hours=hours)
+    assert day_bounds(day, ZoneInfo("Asia/Tokyo"))[0] == datetime(
+        day.year, day.month, day.day, tzinfo=ZoneInfo("Asia/Tokyo")
+    )
