@@ -112,7 +112,10 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "rendezvous.organisations.context_processors.organisation",
             ],
-            "libraries": {"capture": "rendezvous.lib.capture"},
+            "libraries": {
+                "capture": "rendezvous.lib.capture",
+                "dates": "rendezvous.lib.date_tags",
+            },
         },
     },
 ]

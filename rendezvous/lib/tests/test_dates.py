@@ -97,3 +97,40 @@ def test_a_day_runs_from_midnight_to_midnight_where_the_clocks_change(day, hours
     assert day_bounds(day, ZoneInfo("Asia/Tokyo"))[0] == datetime(
         day.year, day.month, day.day, tzinfo=ZoneInfo("Asia/Tokyo")
     )
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends"),
+    [
+        (EVENING, EVENING + timedelta(minutes=10)),  # Berlin's winter time
+        (datetime(2026, 3, 29, 0, 30, tzinfo=UTC), datetime(2026, 3, 29, 1, 30, tzinfo=UTC)),
+        (datetime(2026, 7, 1, 22, 55, tzinfo=UTC), datetime(2026, 7, 1, 23, 5, tzinfo=UTC)),
+        (datetime(2026, 7, 1, 9, 5), datetime(2026, 7, 1, 9, 50)),  # naive: as it is
+    ],
+)
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York"])
+def test_a_time_range_reads_as_the_two_times_django_writes(starts, ends, zone):
+    django_writes = '{{ starts|time:"H:i" }}–{{ ends|time:"H:i" }}'
+    with timezone.override(ZoneInfo(zone)):
+        ours = Template("{% load dates %}{{ starts|time_range:ends }}")
+        theirs = Template(django_writes)
+        context = {"starts": starts, "ends": ends}
+
+        assert ours.render(Context(context)) == theirs.render(Context(context))
+
+
+def test_a_time_range_without_its_times_is_empty():
+    template = Template("{% load dates %}[{{ starts|time_range:ends }}]")
+
+    assert template.render(Context({"starts": None, "ends": EVENING})) == "[]"
+
+
+def test_the_same_day_reads_in_each_language_and_place_in_a_sentence():
+    said = {}
+    for language in ["de", "en", "ru", "de"]:
+        with translation.override(language):
+            said[language] = (weekday_date(TUESDAY), weekday_date(TUESDAY, in_sentence=True))
+
+    assert said["de"] == ("Dienstag, 3. März 2026", "Dienstag, 3. März 2026")
+    assert said["en"] == ("Tuesday, 3 March 2026", "Tuesday, 3 March 2026")
+    assert said["ru"][0].startswith("Вторник") and said["ru"][1].startswith("вторник")
