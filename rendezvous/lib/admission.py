@@ -180,9 +180,7 @@ def _try_lock(path) -> int | None:
 
 @contextlib.contextmanager
 def sign_in_hash():
-    """Around a sign-in's password hash: out of the process's count and its connection pool,
-    into the machine's count."""
+    """Around a sign-in's password hash: out of the process's count, into the machine's."""
     step_aside()
-    hand_back_connections()  # the hash, and the wait for it, need no database
     with machine_place("sign-in", settings.SIGN_IN_HASHES, SIGN_IN_WAIT):
         yield

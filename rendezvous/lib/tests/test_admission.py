@@ -17,7 +17,6 @@ from rendezvous.lib.admission import (
     Overloaded,
     Places,
     machine_place,
-    sign_in_hash,
     step_aside,
 )
 from rendezvous.lib.tests.race import finish, in_thread, wait_until
@@ -218,11 +217,6 @@ def a_pool_of_one_connection():
         config["CONN_MAX_AGE"], config["OPTIONS"] = saved
 
 
-def read_the_database():
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a pool of PostgreSQL connections")
 @pytest.mark.django_db(transaction=True)
 def test_a_response_still_being_sent_holds_no_database_connection(
@@ -233,7 +227,8 @@ def test_a_response_still_being_sent_holds_no_database_connection(
     be free for it by then, not once the answer has arrived."""
 
     def view(request):
-        read_the_database()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
         return HttpResponse("served")
 
     middleware = AdmissionMiddleware(view)
@@ -253,32 +248,6 @@ def test_a_response_still_being_sent_holds_no_database_connection(
     arrived.set()
 
     assert served + finish([first]) == [200, 200]
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="a pool of PostgreSQL connections")
-@pytest.mark.django_db(transaction=True)
-def test_a_sign_in_at_its_password_hash_holds_no_database_connection(
-    settings, tmp_path, a_pool_of_one_connection
-):
-    """A sign-in may wait for one of the machine's hashes, then hash for a fifth of a second:
-    meanwhile the pool's only connection is free for a booking."""
-    settings.VAR_DIR = tmp_path
-    hashing, hashed = threading.Event(), threading.Event()
-
-    def sign_in():
-        read_the_database()  # the session, read before the password
-        with sign_in_hash():
-            hashing.set()
-            assert hashed.wait(10)
-        return "signed in"
-
-    signing_in = in_thread(sign_in)
-    assert hashing.wait(10)
-    booking = in_thread(lambda: read_the_database() or "booked")
-    booked = finish([booking])
-    hashed.set()
-
-    assert booked + finish([signing_in]) == ["booked", "signed in"]
 
 
 HOLD_A_PLACE = """
