@@ -105,7 +105,7 @@ def test_a_day_runs_from_midnight_to_midnight_where_the_clocks_change(day, hours
         (EVENING, EVENING + timedelta(minutes=10)),  # Berlin's winter time
         (datetime(2026, 3, 29, 0, 30, tzinfo=UTC), datetime(2026, 3, 29, 1, 30, tzinfo=UTC)),
         (datetime(2026, 7, 1, 22, 55, tzinfo=UTC), datetime(2026, 7, 1, 23, 5, tzinfo=UTC)),
-        (datetime(2026, 7, 1, 9, 5), datetime(2026, 7, 1, 9, 50)),  # naive: as it is
+        (datetime(2026, 7, 1, 9, 5), datetime(2026, 7, 1, 9, 50)),  # noqa: DTZ001 (naive: as it is)
     ],
 )
 @pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York"])
