@@ -56,7 +56,7 @@ def listing(client, sessions: list[str], deadline: float):
         while time.perf_counter() < deadline:
             status, *_ = client.request("list", "GET", "/api/v1/slots?free=true", cookies)
             if status == 503:
-                time.sleep(rush.RETRY_AFTER)
+                client.wait_as_asked()
 
     return work
 
@@ -95,7 +95,7 @@ def booking(client, deadline: float):
             if status == 201:
                 return
             if status == 503:
-                time.sleep(rush.RETRY_AFTER)
+                client.wait_as_asked()
 
     return work
 

@@ -10,9 +10,9 @@ of the ten most popular; 2,000 signed-in parents with one child each, in 20 clas
 teachers; 80 % of the choices go to the 20 % popular teachers. Each parent loads the booking
 page and books a time; when it was taken they reload and choose again, until booked, nothing is
 free, or the time is up. A 503 (the server is full, rendezvous.lib.admission) makes them wait
-the second its page asks for and load the page again. Each database and connection count runs
-in a process of its own, on a fresh database, with the web server as deployed
-(config/gunicorn.py's defaults).
+the seconds its Retry-After asks for, as its page does, and load the page again. Each database
+and connection count runs in a process of its own, on a fresh database, with the web server as
+deployed (config/gunicorn.py's defaults).
 
 Then the booking POST alone, on the same server with the evening emptied again: every parent
 sends the booking form for a time of their child's teachers that nobody else was given, without
@@ -267,10 +267,6 @@ def stop_server(server: subprocess.Popen) -> None:
     server.wait(30)
 
 
-# Seconds a parent waits after a 503 before loading the page again (the server's Retry-After).
-RETRY_AFTER = 1
-
-
 class Client:
     """What the clients saw: latencies by kind, status counts, when each booking landed."""
 
@@ -281,6 +277,7 @@ class Client:
         self.statuses: Counter = Counter()
         self.booked_at: list[float] = []
         self.started = time.perf_counter()
+        self._asked = threading.local()  # the Retry-After of this thread's last answer
 
     def request(self, kind, method, path, cookies="", body=None, headers=None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
@@ -294,6 +291,7 @@ class Client:
             text = response.read().decode()
             status, location = response.status, response.headers.get("Location", "")
             set_cookies = response.headers.get_all("Set-Cookie") or []
+            self._asked.seconds = float(response.headers.get("Retry-After", 1))
         except OSError:
             status, text, location, set_cookies = "refused", "", "", []
         finally:
@@ -303,6 +301,10 @@ class Client:
             if kind:
                 self.latencies[kind].append(time.perf_counter() - began)
         return status, text, location, set_cookies
+
+    def wait_as_asked(self) -> None:
+        """Wait the seconds the last answer's Retry-After asked for, as its page does."""
+        time.sleep(getattr(self._asked, "seconds", 1))
 
 
 def choose(forms: list, popular: set) -> tuple[str, dict] | None:
@@ -320,8 +322,8 @@ def parent(client: Client, session: str, popular: set, deadline: float) -> None:
     cookies = f"sessionid={session}"
     while time.perf_counter() < deadline:
         status, page, _, set_cookies = client.request("page", "GET", "/parent/", cookies)
-        if status == 503:  # busy: the page asks to try again in a second, as a parent would
-            time.sleep(RETRY_AFTER)
+        if status == 503:  # busy: the parent waits the seconds the page asks for
+            client.wait_as_asked()
             continue
         for cookie in set_cookies:
             if cookie.startswith("csrftoken="):
@@ -338,14 +340,14 @@ def parent(client: Client, session: str, popular: set, deadline: float) -> None:
                 client.booked_at.append(time.perf_counter() - client.started)
             return
         if status == 503:
-            time.sleep(RETRY_AFTER)
+            client.wait_as_asked()
         elif status not in (302, 409, 429):
             return
 
 
 def poster(client: Client, family: tuple, popular: set, deadline: float) -> None:
     """A parent who sends the booking form for their time without loading the page first: the
-    POST alone. A 503 makes them wait the second it asks for and send it again."""
+    POST alone. A 503 makes them wait the seconds it asks for and send it again."""
     session, action, fields = family
     secret = uuid.uuid4().hex  # a CSRF cookie, as the page sets it, sent back in the form
     cookies = f"sessionid={session}; csrftoken={secret}"
@@ -357,7 +359,7 @@ def poster(client: Client, family: tuple, popular: set, deadline: float) -> None
                 client.booked_at.append(time.perf_counter() - client.started)
         if status != 503:
             return
-        time.sleep(RETRY_AFTER)
+        client.wait_as_asked()
 
 
 def in_threads(connections: int, work, items: list) -> float:

@@ -1,8 +1,8 @@
 """Does a burst of sign-ins starve the bookings? Parents book through a live server (as in
 bench/rush.py) for a while alone, then while SIGN_INS other parents sign in with code and
-password (bcrypt, as deployed) spread evenly over the burst; a parent answered 503 tries again a
-second later. Prints the bookings per second and the booking latency before and during the
-burst, and the sign-ins' own latency.
+password (bcrypt, as deployed) spread evenly over the burst; a parent answered 503 tries again
+after the seconds its Retry-After asks for. Prints the bookings per second and the booking
+latency before and during the burst, and the sign-ins' own latency.
 
     .venv/bin/python bench/sign_in_burst.py [--postgres] [--sign-ins 500] [--seconds 60]
         [--connections 16]
@@ -58,8 +58,8 @@ def sign_in(client: rush.Client, code: str, number: int) -> bool:
     """One parent's sign-in, from an address of their own behind the proxy."""
     address = {"X-Forwarded-For": f"10.{number // 65536}.{number // 256 % 256}.{number % 256}"}
     status, page, _, cookies = client.request(None, "GET", "/accounts/login/", headers=address)
-    while status == 503:  # busy: the parent tries again after the second the page asks for
-        time.sleep(rush.RETRY_AFTER)
+    while status == 503:  # busy: the parent tries again after the seconds the page asks for
+        client.wait_as_asked()
         status, page, _, cookies = client.request(None, "GET", "/accounts/login/", headers=address)
     csrf = next((c.split(";")[0] for c in cookies if c.startswith("csrftoken=")), "")
     token = CSRF_FIELD.search(page)[1]
@@ -71,9 +71,9 @@ def sign_in(client: rush.Client, code: str, number: int) -> bool:
         )
         if status != 503:
             break
-        with client.lock:  # busy: the parent tries again after the second the page asks for
+        with client.lock:  # busy: the parent tries again after the seconds the page asks for
             client.statuses["sign-in 503"] += 1
-        time.sleep(rush.RETRY_AFTER)
+        client.wait_as_asked()
     with client.lock:
         client.latencies.setdefault("sign-in", []).append(time.perf_counter() - began)
     return status == 302 and "/accounts/login/" not in location

@@ -8,6 +8,11 @@ waits up to WEB_QUEUE_WAIT_MS for its turn. A form sent (a POST: a booking, a ca
 goes before every page still waiting: it finishes what a person began, where a page starts
 something new. Static files (answered before) and /healthz are not counted.
 
+A refused request is asked to come back at a random moment within as many seconds as the
+process takes to serve as many requests as it has just refused (Places.retry_after). The
+people refused together then come back spread out, at about the pace the process can take
+them, instead of all of them a second later, to be refused again.
+
 Sign-in's password hash is bounded across all web processes of the machine as well
 (SIGN_IN_HASHES at once, by locks on files in VAR_DIR): a burst of parents signing in then
 leaves the other cores to the bookings. A sign-in steps out of its process's count while it
@@ -17,6 +22,7 @@ waits for a hash, so that the process goes on serving others meanwhile.
 import contextlib
 import fcntl
 import os
+import random
 import threading
 import time
 
@@ -26,8 +32,9 @@ from django.utils.translation import gettext_lazy as _
 
 from rendezvous.lib.middleware import busy_response
 
-# Seconds a refused client is asked to wait before trying again.
+# Seconds a refused client is asked to wait before trying again: at least, and at most.
 RETRY_AFTER = 1
+RETRY_AFTER_MAX = 5
 # Seconds a sign-in waits for a free hash before it is refused.
 SIGN_IN_WAIT = 0.25
 
@@ -52,6 +59,9 @@ class Places:
         self._others = threading.Condition(self._lock)
         self._urgent_waiting = 0
         self._waiting = 0
+        # Requests served and refused in this second and the one before (retry_after).
+        self._second = 0
+        self._served, self._refused = [0, 0], [0, 0]
 
     def waiting(self) -> int:
         """Requests waiting for a place now."""
@@ -83,7 +93,26 @@ class Places:
     def give_back(self) -> None:
         with self._lock:
             self.free += 1
+            self._count(self._served)
             self._pass_on()
+
+    def retry_after(self) -> int:
+        """Counts a refusal and says how many seconds to ask it to wait: a random moment
+        within the time it takes to serve as many requests as were refused over the last
+        second or two, from RETRY_AFTER to RETRY_AFTER_MAX."""
+        with self._lock:
+            self._count(self._refused)
+            backlog = sum(self._refused) / max(sum(self._served), 1)
+        spread = random.random() * backlog  # noqa: S311 (a spread, not a secret)
+        return min(RETRY_AFTER + int(spread), RETRY_AFTER_MAX)
+
+    def _count(self, counts: list[int]) -> None:
+        second = int(time.monotonic())
+        if second != self._second:  # a new second: this one's counts become the one before's
+            for window in (self._served, self._refused):
+                window[:] = [0, window[0] if second == self._second + 1 else 0]
+            self._second = second
+        counts[0] += 1
 
     def _pass_on(self) -> None:
         if self.free > 0:
@@ -104,7 +133,7 @@ class AdmissionMiddleware:
             return self.get_response(request)
         urgent = request.method == "POST"
         if not self.places.take(urgent=urgent, timeout=settings.WEB_QUEUE_WAIT_MS / 1000):
-            return overloaded_response(request)
+            return overloaded_response(request, self.places)
         _admitted.places = self.places
         try:
             response = self.get_response(request)
@@ -115,7 +144,7 @@ class AdmissionMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, Overloaded):
-            return overloaded_response(request)
+            return overloaded_response(request, self.places)
         return None
 
 
@@ -139,8 +168,8 @@ def hand_back_connections() -> None:
             connection.close()
 
 
-def overloaded_response(request):
-    return busy_response(request, Overloaded.code, Overloaded.message, RETRY_AFTER)
+def overloaded_response(request, places: Places):
+    return busy_response(request, Overloaded.code, Overloaded.message, places.retry_after())
 
 
 @contextlib.contextmanager

@@ -48,12 +48,14 @@ def unavailable_response(request, error: BaseException) -> HttpResponse:
 
 def busy_response(request, code: str, message, retry_after: int) -> HttpResponse:
     """503 with Retry-After, rendered without the database: no session, no user, no
-    messages, in the language the browser asks for."""
+    messages, in the language the browser asks for. A page asked for (not a form sent)
+    loads itself again after those seconds."""
     with translation.override(translation.get_language_from_request(request)):
         if is_api(request):
             response = error_json(code, message, 503)
         else:
-            before, after = _busy_page(translation.get_language(), str(message))
+            reload = retry_after if request.method in ("GET", "HEAD") else None
+            before, after = _busy_page(translation.get_language(), str(message), reload)
             page = f"{before}{escape(request.get_full_path())}{after}"
             response = HttpResponse(page, status=503)
     response["Retry-After"] = str(retry_after)
@@ -72,12 +74,13 @@ class _PathMark:
         return self.MARK
 
 
-@functools.lru_cache(maxsize=32)
-def _busy_page(language: str, message: str) -> tuple[str, str]:
-    """The 503 page in a language with a message, drawn once per process, as the parts before
-    and after its link back to the page asked for: at the peak of a rush most answers are this
-    page, and it is the same for everyone but that link."""
-    context = {"request": _PathMark(), "message": message}
+@functools.lru_cache(maxsize=64)
+def _busy_page(language: str, message: str, reload: int | None) -> tuple[str, str]:
+    """The 503 page in a language with a message (and the seconds after which it loads
+    itself again), drawn once per process, as the parts before and after its link back to
+    the page asked for: at the peak of a rush most answers are this page, and it is the same
+    for everyone but that link."""
+    context = {"request": _PathMark(), "message": message, "reload": reload}
     before, after = render_to_string("503.html", context).split(_PathMark.MARK)
     return before, after
 

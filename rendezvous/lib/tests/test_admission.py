@@ -2,6 +2,7 @@
 rest 503 with Retry-After after a short wait; sign-in hashes are bounded across processes."""
 
 import json
+import random
 import subprocess
 import sys
 import threading
@@ -12,6 +13,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from rendezvous.accounts.tests.test_sign_in import credentials_for, sign_in, signed_in
+from rendezvous.lib import admission
 from rendezvous.lib.admission import (
     AdmissionMiddleware,
     Overloaded,
@@ -114,7 +116,64 @@ def test_each_refusal_links_back_to_its_own_page_in_its_language(one_place, monk
     for response, (_, _, link) in zip(responses, asked, strict=True):
         assert response.status_code == 503
         assert link in response.content.decode().replace("\n", "")
-    assert len(drawn) == 3  # once per language
+    languages = [language for _, language, _ in asked]
+    drawn_for = {
+        (language, r["Retry-After"]) for r, language in zip(responses, languages, strict=True)
+    }
+    assert len(drawn) == len(drawn_for)  # once per language and seconds to wait
+
+
+def test_a_refused_page_loads_itself_again_when_the_seconds_asked_for_are_up(one_place):
+    def refuse_both(middleware):
+        page = middleware(requests.get("/parent/", HTTP_ACCEPT_LANGUAGE="ru"))
+        form = middleware(requests.post("/parent/book/", HTTP_ACCEPT_LANGUAGE="ru"))
+        return page, form
+
+    page, form = while_held(HeldView(), refuse_both)
+
+    assert page["Retry-After"] == "1"  # nothing was refused before
+    drawn = page.content.decode()
+    assert '<meta http-equiv="refresh" content="1">' in drawn
+    assert "Страница сама повторит попытку через 1 секунду." in drawn
+    drawn = form.content.decode()  # a form sent is not sent again behind the parent's back
+    assert 'http-equiv="refresh"' not in drawn
+    assert "повторит попытку" not in drawn
+
+
+def served(places: Places, count: int) -> None:
+    for _ in range(count):
+        assert places.take(urgent=False, timeout=0)
+        places.give_back()
+
+
+def test_the_refused_are_asked_to_come_back_spread_over_the_time_their_number_takes(
+    monkeypatch,
+):
+    monkeypatch.setattr(admission, "random", random.Random(7))
+    places = Places(1)
+    served(places, 10)
+
+    asked = [places.retry_after() for _ in range(100)]
+
+    assert asked[0] == 1  # one refused for ten served: they can come back at once
+    assert set(asked) <= {1, 2, 3, 4, 5}
+    assert max(asked) == 5  # ten refused for each served: at most five seconds
+    assert len(set(asked[-20:])) > 2  # spread out, not all at the same moment
+    assert sum(asked[-20:]) > 2 * sum(asked[:20])  # the more refused, the later
+
+
+def test_the_refusals_of_a_moment_ago_count_and_those_of_before_are_forgotten(monkeypatch):
+    monkeypatch.setattr(admission, "random", random.Random(7))
+    now = [1000.5]
+    monkeypatch.setattr(admission.time, "monotonic", lambda: now[0])
+    places = Places(1)
+    busy = [places.retry_after() for _ in range(50)]
+    now[0] += 1  # the next second: the one before still counts
+    still_busy = [places.retry_after() for _ in range(20)]
+    now[0] += 2
+
+    assert max(busy) == max(still_busy) == 5
+    assert places.retry_after() == 1  # one refusal, nothing else in the last two seconds
 
 
 def test_the_api_is_refused_in_json(one_place):
