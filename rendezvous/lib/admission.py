@@ -8,10 +8,11 @@ waits up to WEB_QUEUE_WAIT_MS for its turn. A form sent (a POST: a booking, a ca
 goes before every page still waiting: it finishes what a person began, where a page starts
 something new. Static files (answered before) and /healthz are not counted.
 
-A refused request is asked to come back at a random moment within as many seconds as the
-process takes to serve as many requests as it has just refused (Places.retry_after). The
-people refused together then come back spread out, at about the pace the process can take
-them, instead of all of them a second later, to be refused again.
+A refused request is asked to come back after a random whole number of seconds, from 1 to
+as many as the process has just refused requests for each one it served, and at most 5
+(Places.retry_after). The people refused together then come back spread out, and the later
+the more are refused, instead of all of them a second later, to be refused again. A refused
+page loads itself again when that time is up (templates/503.html).
 
 Sign-in's password hash is bounded across all web processes of the machine as well
 (SIGN_IN_HASHES at once, by locks on files in VAR_DIR): a burst of parents signing in then
@@ -52,8 +53,9 @@ class Places:
     """A process's places for requests at work. A place that comes free goes to a waiting
     urgent request first, then to the others; each waits at most its own time."""
 
-    def __init__(self, count: int):
+    def __init__(self, count: int, clock=time.monotonic):
         self.free = count
+        self._clock = clock  # for the counts of the last seconds
         self._lock = threading.Lock()
         self._urgent = threading.Condition(self._lock)
         self._others = threading.Condition(self._lock)
@@ -97,17 +99,17 @@ class Places:
             self._pass_on()
 
     def retry_after(self) -> int:
-        """Counts a refusal and says how many seconds to ask it to wait: a random moment
-        within the time it takes to serve as many requests as were refused over the last
-        second or two, from RETRY_AFTER to RETRY_AFTER_MAX."""
+        """Counts a refusal and says how many seconds to ask it to wait: a whole number
+        drawn evenly from RETRY_AFTER up to the requests refused for each one served over
+        the last second or two, and at most RETRY_AFTER_MAX."""
         with self._lock:
             self._count(self._refused)
-            backlog = sum(self._refused) / max(sum(self._served), 1)
-        spread = random.random() * backlog  # noqa: S311 (a spread, not a secret)
-        return min(RETRY_AFTER + int(spread), RETRY_AFTER_MAX)
+            refused_per_served = sum(self._refused) / max(sum(self._served), 1)
+        spread = min(refused_per_served, RETRY_AFTER_MAX - RETRY_AFTER + 1)
+        return RETRY_AFTER + int(random.random() * spread)  # noqa: S311 (a spread, not a secret)
 
     def _count(self, counts: list[int]) -> None:
-        second = int(time.monotonic())
+        second = int(self._clock())
         if second != self._second:  # a new second: this one's counts become the one before's
             for window in (self._served, self._refused):
                 window[:] = [0, window[0] if second == self._second + 1 else 0]
@@ -143,8 +145,8 @@ class AdmissionMiddleware:
             step_aside()
 
     def process_exception(self, request, exception):
-        if isinstance(exception, Overloaded):
-            return overloaded_response(request, self.places)
+        if isinstance(exception, Overloaded):  # no free hash for a sign-in (sign_in_hash)
+            return overloaded_response(request, None)
         return None
 
 
@@ -168,8 +170,10 @@ def hand_back_connections() -> None:
             connection.close()
 
 
-def overloaded_response(request, places: Places):
-    return busy_response(request, Overloaded.code, Overloaded.message, places.retry_after())
+def overloaded_response(request, places: Places | None):
+    """503 for a request refused by the process's `places`, or by the machine's hashes."""
+    retry_after = places.retry_after() if places is not None else RETRY_AFTER
+    return busy_response(request, Overloaded.code, Overloaded.message, retry_after)
 
 
 @contextlib.contextmanager

@@ -41,3 +41,18 @@ document.addEventListener("click", async (event) => {
   button.textContent = button.dataset.copied;
   setTimeout(() => { button.textContent = label; }, 2000);
 });
+
+// The busy page (503) of a page asked for loads itself again after the seconds its
+// Retry-After asks for, unless the person stops it: reading it, or hearing it read, is not
+// cut short. Without this script it stays, with its "Try again" button.
+const reload = document.querySelector("[data-reload-after]");
+if (reload) {
+  const stop = document.querySelector("[data-reload-stop]");
+  const timer = setTimeout(() => location.reload(), Number(reload.dataset.reloadAfter) * 1000);
+  reload.hidden = stop.hidden = false;
+  stop.addEventListener("click", () => {
+    clearTimeout(timer);
+    reload.hidden = stop.hidden = true;
+    document.querySelector(".form-actions .button").focus(); // "Try again"
+  });
+}

@@ -6,6 +6,7 @@ import random
 import subprocess
 import sys
 import threading
+from collections import Counter
 
 import pytest
 from django.db import connection
@@ -87,9 +88,20 @@ def test_a_request_finding_the_process_busy_is_answered_503_with_retry_after(one
     assert middleware(requests.get("/parent/")).status_code == 200  # the place is free again
 
 
+class Always:
+    """Stands for `random`: always draws the same number."""
+
+    def __init__(self, value: float):
+        self.value = value
+
+    def random(self) -> float:
+        return self.value
+
+
 def test_each_refusal_links_back_to_its_own_page_in_its_language(one_place, monkeypatch):
     from rendezvous.lib import middleware as answers
 
+    monkeypatch.setattr(admission, "random", Always(0))  # every refusal asks for 1 s
     answers._busy_page.cache_clear()
     drawn = []
     render = answers.render_to_string
@@ -116,11 +128,7 @@ def test_each_refusal_links_back_to_its_own_page_in_its_language(one_place, monk
     for response, (_, _, link) in zip(responses, asked, strict=True):
         assert response.status_code == 503
         assert link in response.content.decode().replace("\n", "")
-    languages = [language for _, language, _ in asked]
-    drawn_for = {
-        (language, r["Retry-After"]) for r, language in zip(responses, languages, strict=True)
-    }
-    assert len(drawn) == len(drawn_for)  # once per language and seconds to wait
+    assert len(drawn) == 3  # once per language
 
 
 def test_a_refused_page_loads_itself_again_when_the_seconds_asked_for_are_up(one_place):
@@ -133,11 +141,12 @@ def test_a_refused_page_loads_itself_again_when_the_seconds_asked_for_are_up(one
 
     assert page["Retry-After"] == "1"  # nothing was refused before
     drawn = page.content.decode()
-    assert '<meta http-equiv="refresh" content="1">' in drawn
-    assert "Страница сама повторит попытку через 1 секунду." in drawn
+    assert 'data-reload-after="1" hidden>' in drawn  # shown and started by app.js
+    assert "Страница сама обновится через 1 секунду." in drawn
+    assert "data-reload-stop hidden>Не обновлять</button>" in drawn
     drawn = form.content.decode()  # a form sent is not sent again behind the parent's back
-    assert 'http-equiv="refresh"' not in drawn
-    assert "повторит попытку" not in drawn
+    assert "data-reload-after" not in drawn
+    assert "обновится" not in drawn
 
 
 def served(places: Places, count: int) -> None:
@@ -146,34 +155,42 @@ def served(places: Places, count: int) -> None:
         places.give_back()
 
 
-def test_the_refused_are_asked_to_come_back_spread_over_the_time_their_number_takes(
-    monkeypatch,
-):
+class Clock:
+    """A clock that moves only when told to."""
+
+    def __init__(self):
+        self.now = 1000.5
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_refused_are_asked_to_come_back_spread_over_one_to_five_seconds(monkeypatch):
     monkeypatch.setattr(admission, "random", random.Random(7))
-    places = Places(1)
+    places = Places(1, clock=Clock())
     served(places, 10)
 
-    asked = [places.retry_after() for _ in range(100)]
+    asked = [places.retry_after() for _ in range(1000)]
 
-    assert asked[0] == 1  # one refused for ten served: they can come back at once
-    assert set(asked) <= {1, 2, 3, 4, 5}
-    assert max(asked) == 5  # ten refused for each served: at most five seconds
-    assert len(set(asked[-20:])) > 2  # spread out, not all at the same moment
-    assert sum(asked[-20:]) > 2 * sum(asked[:20])  # the more refused, the later
+    assert asked[:5] == [1] * 5  # a refusal or so for ten served: come back in a second
+    # Once more than five are refused for each one served, evenly from one to five seconds.
+    late = Counter(asked[100:])
+    assert set(late) == {1, 2, 3, 4, 5}
+    assert all(140 <= count <= 220 for count in late.values()), late
 
 
-def test_the_refusals_of_a_moment_ago_count_and_those_of_before_are_forgotten(monkeypatch):
-    monkeypatch.setattr(admission, "random", random.Random(7))
-    now = [1000.5]
-    monkeypatch.setattr(admission.time, "monotonic", lambda: now[0])
-    places = Places(1)
-    busy = [places.retry_after() for _ in range(50)]
-    now[0] += 1  # the next second: the one before still counts
-    still_busy = [places.retry_after() for _ in range(20)]
-    now[0] += 2
+def test_the_refusals_of_a_second_ago_count_and_those_of_before_are_forgotten(monkeypatch):
+    monkeypatch.setattr(admission, "random", Always(0.9))
+    clock = Clock()
+    places = Places(1, clock=clock)
+    served(places, 10)
+    for _ in range(30):
+        places.retry_after()
 
-    assert max(busy) == max(still_busy) == 5
-    assert places.retry_after() == 1  # one refusal, nothing else in the last two seconds
+    clock.now += 1
+    assert places.retry_after() == 3  # 31 refused for 10 served: up to 3.1 s
+    clock.now += 2
+    assert places.retry_after() == 1  # the only refusal of the last two seconds
 
 
 def test_the_api_is_refused_in_json(one_place):

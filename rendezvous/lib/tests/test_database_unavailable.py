@@ -162,4 +162,7 @@ def test_the_unavailable_page_speaks_the_browsers_language(client, teacher, tmp_
     with database_unreachable(tmp_path):
         response = client.get(HOME)
     assert_unavailable(response)
-    assert '<html lang="de">' in response.content.decode()
+    page = response.content.decode()
+    assert '<html lang="de">' in page
+    assert f'data-reload-after="{RETRY_AFTER}"' in page  # it loads itself again (app.js)
+    assert f"Diese Seite lädt sich in {RETRY_AFTER} Sekunden von selbst neu." in page
