@@ -28,6 +28,7 @@ import threading
 import time
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.utils.translation import gettext_lazy as _
 
@@ -127,6 +128,10 @@ class AdmissionMiddleware:
     EXEMPT = ("/healthz",)
 
     def __init__(self, get_response):
+        if settings.WEB_ACTIVE_REQUESTS < 1:  # the web server then fails at start-up
+            raise ImproperlyConfigured(
+                "WEB_ACTIVE_REQUESTS must be 1 or more: with none, every request is refused."
+            )
         self.get_response = get_response
         self.places = Places(settings.WEB_ACTIVE_REQUESTS)
 

@@ -9,6 +9,7 @@ import threading
 from collections import Counter
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.http import HttpResponse
 from django.test import RequestFactory
@@ -67,6 +68,13 @@ def while_held(view, call):
     finally:
         view.release.set()
         held.join(10)
+
+
+@pytest.mark.parametrize("places", [0, -1])
+def test_a_process_without_places_does_not_start(settings, places):
+    settings.WEB_ACTIVE_REQUESTS = places
+    with pytest.raises(ImproperlyConfigured, match="WEB_ACTIVE_REQUESTS must be 1 or more"):
+        AdmissionMiddleware(HeldView())
 
 
 def test_a_request_finding_the_process_busy_is_answered_503_with_retry_after(one_place):
