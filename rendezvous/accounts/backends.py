@@ -1,9 +1,10 @@
 """Sign-in: staff and students by email, parents by their login code.
 
 Every attempt costs the same single password hash, whether the account exists, is a parent's
-or is expired, so the time an answer takes tells nothing about which accounts exist. The hash
-takes one of the machine's places for sign-in hashes (rendezvous.lib.admission), so that a
-burst of sign-ins cannot take every core from the bookings.
+or is expired, so the time an answer takes tells nothing about which accounts exist. The account
+is read first; the hash then takes one of the machine's places for sign-in hashes, holding no
+database connection (rendezvous.lib.admission.sign_in_hash), so that a burst of sign-ins
+cannot take every core, nor every pooled connection, from the bookings.
 """
 
 from allauth.account.auth_backends import AuthenticationBackend
@@ -53,13 +54,17 @@ class StaffEmailBackend(NotExpiredMixin, AuthenticationBackend):
     def authenticate(self, request, **credentials):
         if not (credentials.get("email") or credentials.get("username")):
             return None  # a parent's code: ParentCodeBackend's attempt, and its one hash
-        with sign_in_hash():
-            return super().authenticate(request, **credentials)
+        return super().authenticate(request, **credentials)
 
     def _check_password(self, user, password):
-        if user is not None and (user.role == Role.PARENT or user.is_expired):
+        if user is None or user.role == Role.PARENT or user.is_expired:
             return None
-        return super()._check_password(user, password)
+        with sign_in_hash():
+            return super()._check_password(user, password)
+
+    def _mitigate_timing_attack(self, password) -> None:
+        with sign_in_hash():
+            super()._mitigate_timing_attack(password)
 
 
 class ParentCodeBackend(NotExpiredMixin, ModelBackend):
@@ -69,11 +74,11 @@ class ParentCodeBackend(NotExpiredMixin, ModelBackend):
     def authenticate(self, request, login_code: str | None = None, password: str | None = None):
         if not login_code or not password:
             return None
-        with sign_in_hash():
-            return self._authenticate(login_code, password)
-
-    def _authenticate(self, login_code: str, password: str):
         parent = User.objects.filter(role=Role.PARENT, login_code=login_code).first()
+        with sign_in_hash():
+            return self._checked(parent, password)
+
+    def _checked(self, parent: User | None, password: str) -> User | None:
         if parent is None:
             User(role=Role.PARENT).set_password(password)  # the same work for an unknown code
             return None

@@ -218,7 +218,11 @@ def _try_lock(path) -> int | None:
 
 @contextlib.contextmanager
 def sign_in_hash():
-    """Around a sign-in's password hash: out of the process's count, into the machine's."""
+    """Around a sign-in's password hash: out of the process's count, into the machine's.
+    The request's pooled database connection goes back first, so that a burst of sign-ins
+    waiting for their hashes holds none of the connections the bookings need: read the
+    account before, and a connection is taken again only if the hash must be stored anew."""
     step_aside()
+    hand_back_connections()
     with machine_place("sign-in", settings.SIGN_IN_HASHES, SIGN_IN_WAIT):
         yield

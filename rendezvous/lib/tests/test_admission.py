@@ -9,11 +9,14 @@ import threading
 from collections import Counter
 
 import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.http import HttpResponse
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
+from django.urls import reverse
 
+from rendezvous.accounts.tests.factories import PASSWORD
 from rendezvous.accounts.tests.test_sign_in import credentials_for, sign_in, signed_in
 from rendezvous.lib import admission
 from rendezvous.lib.admission import (
@@ -332,6 +335,41 @@ def test_a_response_still_being_sent_holds_no_database_connection(
     arrived.set()
 
     assert served + finish([first]) == [200, 200]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a pool of PostgreSQL connections")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("who", ["parent", "teacher"])
+def test_a_sign_in_holds_no_database_connection_while_it_hashes(
+    who, request, one_place, a_pool_of_one_connection, monkeypatch
+):
+    """Sign-ins in a burst wait for the machine's few hashes, and a hash takes a while: all
+    that time the process's pooled connections must stay free for the bookings."""
+    person = request.getfixturevalue(who)
+    login, password = (
+        (person.login_code, credentials_for(person))
+        if who == "parent"
+        else (person.email, PASSWORD)
+    )
+    connection.close()  # this thread's connection back to the pool, as after a request
+    hashing, hashed = threading.Event(), threading.Event()
+    verify = MD5PasswordHasher.verify
+
+    def slow_verify(hasher, password, encoded):
+        hashing.set()
+        assert hashed.wait(10), "the hash was never let finish"
+        return verify(hasher, password, encoded)
+
+    monkeypatch.setattr(MD5PasswordHasher, "verify", slow_verify)
+    signing_in = in_thread(lambda: sign_in(Client(), login, password).status_code)
+    assert hashing.wait(10)
+
+    health = Client().get(reverse("healthz"))  # reads the database: needs the pool's connection
+    connection.close()  # the web server's part after a request; the test client leaves it
+    hashed.set()
+
+    assert health.status_code == 200
+    assert finish([signing_in]) == [302]
 
 
 HOLD_A_PLACE = """
