@@ -16,6 +16,13 @@ from config.settings import *  # noqa: F403
 # straight through.
 MIDDLEWARE = ["allauth.account.middleware.AccountMiddleware"]
 ROOT_URLCONF = "ceiling"
+# Its refusals (below) are counted by bench/rush.py, not logged one by one.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"none": {"class": "logging.NullHandler"}},
+    "loggers": {"django.request": {"handlers": ["none"], "propagate": False}},
+}
 
 
 def book(request, organisation_id: int, host_id: int, slot_id: int):
