@@ -44,8 +44,9 @@ def book(request, organisation_id: int, host_id: int, slot_id: int):
                 status=BookingStatus.CONFIRMED,
             )
     except OperationalError:
-        # SQLite's "database is locked" when hundreds of threads wait for its one writer
-        # longer than its timeout: answered 503, as Rendezvous answers it, and not counted.
+        # The database gave up (SQLite's "database is locked" when hundreds of threads wait
+        # for its one writer longer than its timeout): 503, as Rendezvous answers it; counted
+        # apart.
         return HttpResponse(status=503)
     return HttpResponse(status=201)
 

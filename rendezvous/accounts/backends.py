@@ -79,8 +79,10 @@ class ParentCodeBackend(NotExpiredMixin, ModelBackend):
             return self._checked(parent, password)
 
     def _checked(self, parent: User | None, password: str) -> User | None:
-        if parent is None:
-            User(role=Role.PARENT).set_password(password)  # the same work for an unknown code
+        if parent is None or not parent.has_usable_password():
+            # The same work for an unknown code, or one whose letter was never sent, as for a
+            # parent's password: Django would hash the latter at staff's work factor.
+            User(role=Role.PARENT).set_password(password)
             return None
         if parent.check_password(password) and self.user_can_authenticate(parent):
             return parent

@@ -168,8 +168,9 @@ def hand_back_connections() -> None:
     """The request's pooled database connections go back to the pool, as Django does when
     the response is closed, but before the request's place goes to the next one: a response
     still on its way to a slow phone then holds no connection the next request needs. A
-    streamed response that reads rows as it goes takes one again. A connection inside a
-    transaction (a test's) is left alone."""
+    streamed response that reads rows as it goes takes one again, as does a sign-in once its
+    hash is done (sign_in_hash). A connection inside a transaction (a test's) is left alone;
+    without a pool (SQLite) nothing changes."""
     for connection in connections.all(initialized_only=True):
         if getattr(connection, "pool", None) and not connection.in_atomic_block:
             connection.close()
@@ -222,7 +223,7 @@ def sign_in_hash():
     The request's pooled database connection goes back first, so that a burst of sign-ins
     waiting for their hashes holds none of the connections the bookings need: read the
     account before, and a connection is taken again only if the hash must be stored anew."""
-    step_aside()
     hand_back_connections()
+    step_aside()
     with machine_place("sign-in", settings.SIGN_IN_HASHES, SIGN_IN_WAIT):
         yield

@@ -1,6 +1,7 @@
 """A parent's code and password open their own account and no other, whatever collides; and
 every sign-in attempt costs the same single password hash."""
 
+import bcrypt
 import pytest
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.db import IntegrityError, connection
@@ -157,3 +158,43 @@ def test_every_sign_in_attempt_computes_exactly_one_hash(
     hashes.computed = 0
     sign_in(client, login, password)
     assert hashes.computed == 1
+
+
+@pytest.mark.parametrize(
+    ("login", "work_factor"),
+    [
+        ("11111", b"10"),  # a parent
+        ("99999", b"10"),  # no such code
+        ("33333", b"10"),  # credentials never sent
+        ("teacher@example.org", b"12"),  # staff
+        ("invited@example.org", b"12"),  # staff without a password yet
+        ("nobody@example.org", b"12"),  # no such address
+        ("shared@example.org", b"12"),  # a parent's email is no login
+    ],
+)
+@pytest.mark.django_db
+def test_every_sign_in_attempt_costs_one_bcrypt_at_its_kinds_work_factor(
+    client, settings, monkeypatch, login, work_factor
+):
+    """One hash is not enough: a hash at staff's work factor takes four times as long as a
+    parent's, and the answer's time would tell which codes belong to a parent whose letter
+    is still due. Codes cost a parent's hash, addresses a staff member's."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.BCryptSHA256PasswordHasher"]
+    ParentFactory(login_code="11111", email="shared@example.org")
+    ParentFactory(login_code="33333")
+    UserFactory(role=Role.TEACHER, email="teacher@example.org")
+    UserFactory(role=Role.TEACHER, email="invited@example.org")
+    User.objects.filter(email="invited@example.org").update(password="!")
+    User.objects.filter(login_code="33333").update(password="!")  # unusable
+    work_factors = []
+    hashpw = bcrypt.hashpw
+
+    def counted(password, salt):
+        work_factors.append(salt.split(b"$")[2])  # $2b$<factor>$...
+        return hashpw(password, salt)
+
+    monkeypatch.setattr(bcrypt, "hashpw", counted)
+
+    sign_in(client, login, "wrong")
+
+    assert work_factors == [work_factor]
