@@ -3,7 +3,7 @@ beside its ceiling (bench/ceiling.py, a bare view doing the same conditional UPD
 the same server set-up) measured in the same run. Prints one table.
 
     .venv/bin/python bench/rush.py [--databases sqlite postgres] [--connections 64 512]
-        [--parents 2000] [--seconds 60] [--ceiling-seconds 10]
+        [--parents 2000] [--seconds 60] [--ceiling-seconds 10] [--workers 0]
 
 Workload: 100 teachers with 20 single-seat slots each, and a group slot of 25 places for each
 of the ten most popular; 2,000 signed-in parents with one child each, in 20 classes of 10
@@ -12,7 +12,10 @@ page and books a time; when it was taken they reload and choose again, until boo
 free, or the time is up. A 503 (the server is full, rendezvous.lib.admission) makes them wait
 the seconds its Retry-After asks for, as its page does, and load the page again. Each database
 and connection count runs in a process of its own, on a fresh database, with the web server as
-deployed (config/gunicorn.py's defaults).
+deployed (config/gunicorn.py's defaults). With --workers N, N outbox workers (`manage.py
+run_worker`, as scripts/serve.py starts them) run beside it on the same cores: they queue the
+teachers' mails about the new requests and deliver every mail (to files), and the table gives
+their CPU and the mail they sent.
 
 Then the booking POST alone, on the same server with the evening emptied again: every parent
 sends the booking form for a time of their child's teachers that nobody else was given, without
@@ -34,6 +37,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -53,6 +57,7 @@ def parse_args():
     parser.add_argument("--parents", type=int, default=2000)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--ceiling-seconds", type=float, default=10)
+    parser.add_argument("--workers", type=int, default=0, help="outbox workers beside the server")
     parser.add_argument("--run", nargs=2, metavar=("DATABASE", "CONNECTIONS"), help="one run")
     return parser.parse_args()
 
@@ -263,6 +268,12 @@ def start_server(env: dict, port: int, settings_module: str) -> subprocess.Popen
     raise SystemExit("the server did not start")
 
 
+def start_worker(env: dict) -> subprocess.Popen:
+    """An outbox worker as deployed (scripts/serve.py), its output discarded."""
+    command = [sys.executable, "manage.py", "run_worker"]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+
+
 def stop_server(server: subprocess.Popen) -> None:
     server.terminate()
     server.wait(30)
@@ -439,12 +450,15 @@ def one_run(database: str, connections: int, args) -> dict:
         ceiling, ceiling_refused = measure_ceiling(env, school, connections, args.ceiling_seconds)
         port = free_port()
         server = start_server(env, port, "config.settings")
+        workers = [start_worker(env) for _ in range(args.workers)]
+        served = (server, port, workers)
         try:
-            rush = phase((server, port), connections, args, parent, school["sessions"], school)
+            rush = phase(served, connections, args, parent, school["sessions"], school)
             emptied(school["event"])
-            posts = phase((server, port), connections, args, poster, school["families"], school)
+            posts = phase(served, connections, args, poster, school["families"], school)
         finally:
-            stop_server(server)
+            for process in [server, *workers]:
+                stop_server(process)
         return {
             "database": database,
             "connections": connections,
@@ -456,24 +470,26 @@ def one_run(database: str, connections: int, args) -> dict:
 
 
 def phase(served, connections: int, args, client_loop, families: list, school: dict) -> dict:
-    """Every family through `client_loop` on `connections` connections to the (server, port):
-    what they saw, the CPU it took, and the invariants after."""
-    server, port = served
+    """Every family through `client_loop` on `connections` connections to the (server, port,
+    workers): what they saw, the CPU it took, the mail sent meanwhile, and the invariants after."""
+    server, port, workers = served
     client = Client(port)
     deadline = time.perf_counter() + args.seconds
-    before = cpu_seconds(server.pid)
+    pids = (server.pid, [worker.pid for worker in workers])
+    before = cpu_seconds(*pids)
     elapsed = in_threads(
         connections,
         lambda family: client_loop(client, family, school["popular"], deadline),
         families,
     )
     return {
+        "cpu": cpu_used(before, cpu_seconds(*pids)),
+        "mail": mail_states(),
         "elapsed": elapsed,
         "requests": sum(client.statuses.values()),
         "statuses": {str(status): count for status, count in client.statuses.items()},
         **{kind: percentiles(values) for kind, values in client.latencies.items()},
         "last_booking": max(client.booked_at, default=0),
-        "cpu": cpu_used(before, cpu_seconds(server.pid)),
         **invariants(school["event"]),
     }
 
@@ -517,17 +533,31 @@ def _processes() -> list[tuple[int, int, str, float]]:
     return found
 
 
-def cpu_seconds(server_pid: int) -> dict:
-    """CPU seconds so far: the web server (its master and workers), the database server (every
-    postgres process), this client, and the whole machine (busy, from /proc/stat)."""
+def mail_states() -> dict:
+    """The outbox by state: what the workers had sent by the end, and what still waited."""
+    from django.db.models import Count
+
+    from rendezvous.bookings.models import Booking
+    from rendezvous.notifications.models import OutgoingEmail
+
+    rows = OutgoingEmail.objects.values_list("state").annotate(n=Count("id")).order_by()
+    return {**dict(rows), "due": Booking.objects.filter(request_mail_due=True).count()}
+
+
+def cpu_seconds(server_pid: int, worker_pids: Iterable[int] = ()) -> dict:
+    """CPU seconds so far: the web server (its master and workers), the outbox workers, the
+    database server (every postgres process), this client, and the whole machine (busy, from
+    /proc/stat)."""
     processes = _processes()
     web = sum(cpu for pid, parent, _, cpu in processes if server_pid in (pid, parent))
+    worker = sum(cpu for pid, _, _, cpu in processes if pid in worker_pids)
     database = sum(cpu for _, _, name, cpu in processes if name == "postgres")
     usage = os.times()
     busy = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
     idle = int(busy[3]) + int(busy[4])  # idle and iowait
     return {
         "web": web,
+        "worker": worker,
         "database": database,
         "client": usage.user + usage.system,
         "machine": (sum(int(value) for value in busy[:8]) - idle) / TICKS,
@@ -576,11 +606,12 @@ def print_table(results: list[dict]) -> None:
     row("bookings", [r["bookings"] for r in results])
     row("last booking at s", [f"{r['last_booking']:.1f}" for r in results])
     row("run s", [f"{r['elapsed']:.1f}" for r in results])
-    for part in ("web", "database", "client", "machine"):
+    for part in ("web", "worker", "database", "client", "machine"):
         row(
             f"CPU ms/booking: {part}",
             [f"{r['cpu'][part] * 1000 / max(r['bookings'], 1):.1f}" for r in results],
         )
+    row("mail sent / queued / due", [mail_row(r["mail"]) for r in results])
     row("overbooked slots", [r["overbooked"] for r in results])
     row("seats counter != rows", [r["counter_off"] for r in results])
     row("families overlapping", [r["overlapping"] for r in results])
@@ -598,14 +629,23 @@ def print_table(results: list[dict]) -> None:
     for status in sorted({status for p in posts for status in p["statuses"]}):
         row(f"status {status}", [p["statuses"].get(status, 0) for p in posts])
     row("bookings", [p["bookings"] for p in posts])
-    row(
-        "CPU ms/booking: web",
-        [f"{p['cpu']['web'] * 1000 / max(p['bookings'], 1):.1f}" for p in posts],
-    )
+    for part in ("web", "worker"):
+        row(
+            f"CPU ms/booking: {part}",
+            [f"{p['cpu'][part] * 1000 / max(p['bookings'], 1):.1f}" for p in posts],
+        )
+    row("mail sent / queued / due", [mail_row(p["mail"]) for p in posts])
     row(
         "overbooked, counter, overlap",
         [f"{p['overbooked']}, {p['counter_off']}, {p['overlapping']}" for p in posts],
     )
+
+
+def mail_row(mail: dict) -> str:
+    """At the end of a phase: mails sent, mails waiting in the outbox (queued or being sent),
+    and requests whose teacher's mail was still to be queued."""
+    waiting = mail.get("queued", 0) + mail.get("sending", 0)
+    return f"{mail.get('sent', 0)} / {waiting} / {mail['due']}"
 
 
 def main():
@@ -616,7 +656,10 @@ def main():
         return
     with collected_static():
         results = all_runs(args)
-    print(f"{os.cpu_count()} cores, client on the same machine; {args.parents} parents")
+    print(
+        f"{os.cpu_count()} cores, client on the same machine; {args.parents} parents;"
+        f" {args.workers} outbox worker(s)"
+    )
     print_table(results)
 
 
@@ -647,6 +690,8 @@ def all_runs(args) -> list[dict]:
                 str(args.seconds),
                 "--ceiling-seconds",
                 str(args.ceiling_seconds),
+                "--workers",
+                str(args.workers),
             ]
             output = subprocess.run(
                 command, cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True

@@ -85,6 +85,9 @@ class Booking(models.Model):
     manage_token = models.CharField(max_length=64, unique=True, default=new_manage_token)
     idempotency_key = models.CharField(max_length=64, blank=True)
     sequence = models.PositiveIntegerField(default=0)  # iCalendar SEQUENCE of the invitation
+    # A request whose teacher chose to hear of each one at once: the worker queues its mail
+    # (bookings.services.digest.send_request_mails), not the booking's request.
+    request_mail_due = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(_("booked"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
@@ -95,6 +98,9 @@ class Booking(models.Model):
         indexes = [
             models.Index(fields=["booker", "status"]),
             models.Index(fields=["event", "status"]),
+            models.Index(
+                fields=["id"], condition=Q(request_mail_due=True), name="booking_request_mail_due"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(seats__in=[1, 2]), name="booking_seats_one_or_two"),

@@ -1,5 +1,6 @@
 """Booking workflows: book, cancel, move, confirm or reject. Each runs in one transaction and
-queues its emails inside it."""
+queues its emails inside it (a new request's mail to its teacher is marked due in the booking,
+and the worker queues it)."""
 
 from collections.abc import Iterable
 from datetime import datetime
@@ -25,7 +26,7 @@ from rendezvous.bookings.services.notify import (
     note_from,
     notify_booker,
     notify_host_of_note,
-    notify_host_of_request,
+    request_mail_due,
 )
 from rendezvous.lib.queries import Prepared
 from rendezvous.scheduling.models import Event, Phase, Slot, SlotStatus
@@ -207,6 +208,7 @@ def book_slot(
             raise errors.BookerOverlap()
         _take_seats(slot, seats)
         auto = slot.event is not None and slot.event.auto_confirm
+        status = BookingStatus.CONFIRMED if auto else BookingStatus.PENDING
         # No savepoint: a refused INSERT ends the whole booking, whose transaction the error
         # rolls back on its way out.
         try:
@@ -218,13 +220,13 @@ def book_slot(
                 booker=booker,
                 pupil=pupil,
                 seats=seats,
-                status=BookingStatus.CONFIRMED if auto else BookingStatus.PENDING,
+                status=status,
                 idempotency_key=idempotency_key,
+                request_mail_due=request_mail_due(slot.host, status),
             )
         except IntegrityError as exc:
             raise errors.AlreadyBooked() from exc
         notify_booker(booking, "booking_confirmed" if auto else "booking_received")
-        notify_host_of_request(booking)
     return booking
 
 

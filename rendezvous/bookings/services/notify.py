@@ -1,5 +1,9 @@
 """Telling people about bookings: the booker's mail about a change, with the updated calendar
-invitation, and the teacher's mail about a new request or a parent's note."""
+invitation, and the teacher's mail about a new request or a parent's note.
+
+The booker's mail is queued with the change, so that their invitations arrive in the order of
+the changes. The teacher's mail about a new request is queued by the worker
+(digest.send_request_mails): the booking only marks it due."""
 
 from enum import StrEnum
 
@@ -9,7 +13,7 @@ from django.utils import translation
 
 from rendezvous.accounts.models import RequestMails, User
 from rendezvous.bookings.invitations import booking_calendar
-from rendezvous.bookings.models import Booking
+from rendezvous.bookings.models import Booking, BookingStatus
 from rendezvous.notifications.services import queue_email
 
 
@@ -64,10 +68,10 @@ def notify_booker(
     )
 
 
-def _mail_host(booking: Booking, template: str) -> None:
+def _mail_host(booking: Booking, template: str) -> bool:
     host = booking.host
     if not host.email or not host.is_active:
-        return
+        return False
     queue_email(
         template=template,
         to=host.email,
@@ -80,13 +84,20 @@ def _mail_host(booking: Booking, template: str) -> None:
             "teacher_home_url": teacher_home_url(),
         },
     )
+    return True
 
 
-def notify_host_of_request(booking: Booking) -> None:
-    """A new request waits for the teacher: mail them now if that is what they chose (the
-    daily summary and "never" are the digest job's business)."""
-    if booking.is_pending and booking.host.request_mails == RequestMails.IMMEDIATELY:
-        _mail_host(booking, "booking_request_for_teacher")
+def request_mail_due(host: User, status: str) -> bool:
+    """Whether a new booking is a request to be mailed to its teacher on its own: one that waits
+    for them, to a teacher who chose to hear of each at once (the daily summary and "never"
+    are the digest job's business)."""
+    return status == BookingStatus.PENDING and host.request_mails == RequestMails.IMMEDIATELY
+
+
+def notify_host_of_request(booking: Booking) -> bool:
+    """Mail the teacher a request that is due (request_mail_due) and still waits for them: one
+    decided or withdrawn meanwhile needs no mail any more. True when a mail was queued."""
+    return booking.is_pending and _mail_host(booking, "booking_request_for_teacher")
 
 
 def notify_host_of_note(booking: Booking) -> None:

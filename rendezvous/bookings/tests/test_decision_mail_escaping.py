@@ -10,7 +10,11 @@ from django.utils import timezone
 
 from rendezvous.accounts.models import RequestMails
 from rendezvous.bookings.services import book_slot, cancel_booking, decide_booking
-from rendezvous.bookings.services.digest import send_request_digests, set_request_mails
+from rendezvous.bookings.services.digest import (
+    send_request_digests,
+    send_request_mails,
+    set_request_mails,
+)
 from rendezvous.notifications.models import OutgoingEmail
 from rendezvous.notifications.tests.test_mail_escaping import (
     CLASS,
@@ -43,7 +47,9 @@ def problems_of(mail: OutgoingEmail, shown: list[str]) -> dict:
 
 def booked(school):
     set_request_mails(user=school.teacher, choice=RequestMails.IMMEDIATELY)
-    return book_slot(booker=school.parent, slot=school.slot, pupil=school.pupil)
+    booking = book_slot(booker=school.parent, slot=school.slot, pupil=school.pupil)
+    send_request_mails()
+    return booking
 
 
 @pytest.mark.django_db

@@ -1,22 +1,31 @@
 """Teachers hear of new requests as they chose: at once, in a daily summary, or not at all."""
 
+import logging
+import threading
 from datetime import datetime, time, timedelta
+from time import sleep
+from unittest.mock import Mock
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import OperationalError, connection
+from django.template import TemplateSyntaxError
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from rendezvous.accounts.models import RequestMails, Role
 from rendezvous.accounts.services import create_staff_user
-from rendezvous.bookings.services import book_slot, decide_booking
-from rendezvous.bookings.services.digest import send_request_digests, set_request_mails
-from rendezvous.lib.tests.race import race
+from rendezvous.bookings.services import book_slot, cancel_booking, decide_booking, digest
+from rendezvous.bookings.services.digest import (
+    send_request_digests,
+    send_request_mails,
+    set_request_mails,
+)
+from rendezvous.lib.tests.race import finish, in_thread, race
 from rendezvous.notifications.models import OutgoingEmail
-from rendezvous.notifications.worker import JOBS
+from rendezvous.notifications.worker import JOBS, run_worker_round
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -62,15 +71,142 @@ def test_a_new_staff_account_hears_of_requests_at_once(organisation):
 
 
 @pytest.mark.django_db
-def test_a_new_request_is_mailed_to_the_teacher_at_once(teacher, parent, pupil, slot):
+def test_a_new_request_is_mailed_to_the_teacher_in_the_next_worker_round(
+    teacher, parent, pupil, slot
+):
     booking = book_slot(booker=parent, slot=slot, pupil=pupil)
+    # The booking only marks the mail due: the worker renders and queues it.
+    assert not teacher_mails(teacher, "booking_request_for_teacher").exists()
+
+    done = run_worker_round()
 
     mail = teacher_mails(teacher, "booking_request_for_teacher").get()
+    assert done.done["send_request_mails"] == 1
+    assert mail.state == "sent"  # queued and sent in the same round
     assert str(pupil) in mail.subject
     assert parent.full_name in mail.body_text
     assert reverse("bookings:teacher-home") in mail.body_text
     assert reverse("bookings:teacher-home") in mail.body_html
-    assert booking.is_pending
+    booking.refresh_from_db()
+    assert booking.is_pending and not booking.request_mail_due
+
+
+@pytest.mark.django_db
+def test_a_request_is_mailed_once(teacher, parent, pupil, slot):
+    book_slot(booker=parent, slot=slot, pupil=pupil)
+
+    assert send_request_mails() == 1
+    assert send_request_mails() == 0
+    assert teacher_mails(teacher, "booking_request_for_teacher").count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("outcome", ["confirmed", "rejected", "cancelled"])
+def test_a_request_no_longer_waiting_when_its_mail_is_due_is_not_mailed(
+    teacher, parent, pupil, slot, outcome
+):
+    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
+    if outcome == "cancelled":
+        cancel_booking(booking=booking, actor=parent)
+    else:
+        decide_booking(booking=booking, actor=teacher, confirm=outcome == "confirmed")
+
+    assert send_request_mails() == 1  # taken, and found to need no mail
+    assert not teacher_mails(teacher, "booking_request_for_teacher").exists()
+    booking.refresh_from_db()
+    assert not booking.request_mail_due
+
+
+@pytest.mark.django_db
+def test_the_choice_when_the_request_came_in_counts(teacher, parent, pupil, slot):
+    """A request made just before the teacher chose the summary still gets its mail: the
+    summary starts from the moment of the choice and would not list it."""
+    book_slot(booker=parent, slot=slot, pupil=pupil)
+    set_request_mails(user=teacher, choice=RequestMails.DAILY)
+
+    assert send_request_mails() == 1
+    assert teacher_mails(teacher, "booking_request_for_teacher").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_worker_leaves_the_requests_a_first_one_holds(
+    teacher, parent, pupil, slot, monkeypatch
+):
+    """The first worker is held while it writes the mail; the second runs meanwhile. It passes
+    over the rows the first holds (PostgreSQL) or waits for it (SQLite), and finds nothing due."""
+    book_slot(booker=parent, slot=slot, pupil=pupil)
+    holding, go_on = threading.Event(), threading.Event()
+    write = digest.notify_host_of_request
+
+    def held(booking):
+        holding.set()
+        assert go_on.wait(10)
+        return write(booking)
+
+    monkeypatch.setattr(digest, "notify_host_of_request", held)
+    first = in_thread(send_request_mails)
+    assert holding.wait(10)
+    monkeypatch.setattr(digest, "notify_host_of_request", write)
+    second = in_thread(send_request_mails)
+    sleep(0.2)  # the second worker's round, while the first holds its rows
+    go_on.set()
+
+    assert finish([first, second]) == [1, 0]
+    assert teacher_mails(teacher, "booking_request_for_teacher").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_mail_that_cannot_be_written_holds_up_no_other_request(
+    teacher, parent, pupil, slot, monkeypatch, caplog
+):
+    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
+    broken = TemplateSyntaxError("a broken template")
+    monkeypatch.setattr(digest, "notify_host_of_request", Mock(side_effect=broken))
+
+    with caplog.at_level(logging.ERROR, logger=digest.__name__):
+        assert send_request_mails() == 1
+
+    assert f"request mail of booking {booking.pk} failed" in caplog.text
+    booking.refresh_from_db()
+    assert not booking.request_mail_due  # not tried again, round after round
+    assert send_request_mails() == 0
+
+
+@pytest.mark.django_db
+def test_a_database_error_leaves_the_requests_due(teacher, parent, pupil, slot, monkeypatch):
+    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
+    monkeypatch.setattr(
+        digest, "notify_host_of_request", Mock(side_effect=OperationalError("server closed"))
+    )
+
+    with pytest.raises(OperationalError):
+        send_request_mails()
+
+    booking.refresh_from_db()
+    assert booking.request_mail_due  # the next round tries again
+
+
+@pytest.mark.django_db
+def test_the_worker_reads_a_request_with_its_organisation(teacher, parent, pupil, slot):
+    book_slot(booker=parent, slot=slot, pupil=pupil)
+
+    with CaptureQueriesContext(connection) as queries:
+        send_request_mails()
+
+    tables = [
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "organisations_organisation"' in q["sql"]
+    ]
+    assert tables == []
+    assert (
+        parent.organisation.name
+        in teacher_mails(teacher, "booking_request_for_teacher").get().body_text
+    )
+
+
+def test_the_request_mails_are_one_of_the_workers_jobs():
+    assert send_request_mails in JOBS
 
 
 @pytest.mark.django_db
@@ -85,12 +221,8 @@ def test_the_mails_of_a_booking_read_the_organisation_no_more(teacher, parent, p
         q["sql"] for q in queries.captured_queries if "organisations_organisation" in q["sql"]
     ]
     assert reads == []
-    assert teacher_mails(teacher, "booking_request_for_teacher").get().organisation_id == (
+    assert OutgoingEmail.objects.get(template="booking_received").organisation_id == (
         parent.organisation_id
-    )
-    assert (
-        parent.organisation.name
-        in teacher_mails(teacher, "booking_request_for_teacher").get().body_text
     )
 
 
@@ -100,6 +232,7 @@ def test_the_teachers_mail_is_in_the_teachers_language(teacher, parent, pupil, s
     teacher.save(update_fields=["language"])
 
     book_slot(booker=parent, slot=slot, pupil=pupil)
+    send_request_mails()
 
     mail = teacher_mails(teacher, "booking_request_for_teacher").get()
     with translation.override("de"), timezone.override(BERLIN):
@@ -116,8 +249,10 @@ def test_the_teachers_mail_is_in_the_teachers_language(teacher, parent, pupil, s
 def test_no_mail_at_once_for_teachers_who_chose_otherwise(teacher, parent, pupil, slot, choice):
     set_request_mails(user=teacher, choice=choice)
 
-    book_slot(booker=parent, slot=slot, pupil=pupil)
+    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
+    send_request_mails()
 
+    assert not booking.request_mail_due
     assert not OutgoingEmail.objects.filter(to=teacher.email).exists()
 
 
@@ -126,8 +261,10 @@ def test_an_automatically_confirmed_booking_is_no_request(teacher, parent, pupil
     event.auto_confirm = True
     event.save(update_fields=["auto_confirm"])
 
-    book_slot(booker=parent, slot=slot, pupil=pupil)
+    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
+    send_request_mails()
 
+    assert not booking.request_mail_due
     assert not teacher_mails(teacher, "booking_request_for_teacher").exists()
 
 
