@@ -7,7 +7,7 @@ class BookingsConfig(AppConfig):
     def ready(self) -> None:
         from rendezvous.accounts.services import staff_removal
         from rendezvous.bookings import guards
-        from rendezvous.bookings.services.digest import send_request_digests, send_request_mails
+        from rendezvous.bookings.services import digest
         from rendezvous.notifications.worker import register_job
         from rendezvous.school.services import (
             guardianships_removal,
@@ -19,5 +19,5 @@ class BookingsConfig(AppConfig):
         guardianships_removal.add(guards.refuse_links_with_appointments)
         parent_removal.add(guards.refuse_parent_with_appointments)
         staff_removal.add(guards.refuse_teacher_with_appointments)
-        register_job(send_request_mails)
-        register_job(send_request_digests)
+        register_job(digest.send_request_mails, batch=digest.REQUEST_MAILS_AT_ONCE)
+        register_job(digest.send_request_digests, batch=digest.BATCH)

@@ -10,16 +10,27 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rendezvous.lib.database import log_failure
-from rendezvous.notifications.services import send_due_emails
+from rendezvous.notifications.services import BATCH, send_due_emails
 
 log = logging.getLogger(__name__)
 
 JOBS: list[Callable[[], int]] = []
+# A job's batch, by name: a round in which it did as much has more waiting.
+BATCHES: dict[str, int] = {}
+
+# After a round that found work but not a full batch, the next one waits this long (at most the
+# interval): mail that comes in a few at a time, as in a rush of bookings, then goes out in
+# batches, and each round's own work (its queries, the mail server's connection) is shared by
+# more messages.
+GATHER_SECONDS = 0.5
 
 
-def register_job(job: Callable[[], int]) -> Callable[[], int]:
+def register_job(job: Callable[[], int], *, batch: int = 0) -> Callable[[], int]:
+    """Run `job` in every round; `batch`, when given, is the most it does in one."""
     if job not in JOBS:
         JOBS.append(job)
+    if batch:
+        BATCHES[job.__name__] = batch
     return job
 
 
@@ -31,8 +42,21 @@ class Round:
 
     @property
     def busy(self) -> bool:
-        """There may be more to do right away."""
+        """It found something to do: more may come soon."""
         return self.sent > 0 or any(self.done.values())
+
+    @property
+    def full(self) -> bool:
+        """It sent a whole batch, or a job did: more is waiting now."""
+        jobs_full = any(count >= BATCHES.get(job, count + 1) for job, count in self.done.items())
+        return self.sent + self.failed >= BATCH or jobs_full
+
+    def pause(self, interval: float) -> float:
+        """Seconds before the next round: none after a full batch, a moment after some work,
+        the interval after none."""
+        if self.full:
+            return 0
+        return min(GATHER_SECONDS, interval) if self.busy else interval
 
 
 def run_jobs() -> dict[str, int]:

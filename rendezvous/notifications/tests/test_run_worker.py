@@ -1,4 +1,5 @@
-"""manage.py run_worker: one round with --once; SIGTERM ends the loop."""
+"""manage.py run_worker: one round with --once; SIGTERM ends the loop; the pause between
+rounds."""
 
 import os
 import signal
@@ -9,7 +10,11 @@ import pytest
 from django.core.management import call_command
 
 from rendezvous.bookings.services import book_slot
+from rendezvous.bookings.services.digest import REQUEST_MAILS_AT_ONCE
 from rendezvous.notifications.models import EmailState, OutgoingEmail
+from rendezvous.notifications.services import BATCH
+from rendezvous.notifications.worker import GATHER_SECONDS, Round
+from rendezvous.school.credentials import BATCH as CREDENTIALS_BATCH
 
 
 @pytest.mark.django_db
@@ -42,3 +47,27 @@ def test_sigterm_stops_the_worker_loop_and_restores_the_handler(smtp_server):
     finally:
         timer.cancel()
     assert signal.getsignal(signal.SIGTERM) == before
+
+
+# The pause between rounds.
+
+
+def test_after_a_full_batch_the_next_round_comes_at_once():
+    assert Round(sent=BATCH).pause(2.0) == 0
+    assert Round(sent=BATCH - 1, failed=1).pause(2.0) == 0
+
+
+def test_after_a_job_did_its_whole_batch_the_next_round_comes_at_once():
+    assert Round(done={"send_request_mails": REQUEST_MAILS_AT_ONCE}).pause(2.0) == 0
+    assert Round(done={"send_requested_credentials": CREDENTIALS_BATCH}).pause(2.0) == 0
+
+
+def test_after_some_work_the_next_round_waits_a_moment_to_gather_more():
+    assert Round(sent=3).pause(2.0) == GATHER_SECONDS
+    assert Round(done={"send_request_mails": 3}).pause(2.0) == GATHER_SECONDS
+    assert Round(sent=3).pause(0.05) == 0.05  # never longer than the interval
+
+
+def test_after_nothing_to_do_the_next_round_waits_the_interval():
+    assert Round().pause(2.0) == 2.0
+    assert Round(done={"send_request_mails": 0}).pause(2.0) == 2.0

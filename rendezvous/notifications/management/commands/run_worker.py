@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 
 from rendezvous.lib.database import log_failure
-from rendezvous.notifications.worker import run_worker_round
+from rendezvous.notifications.worker import Round, run_worker_round
 
 log = logging.getLogger(__name__)
 
@@ -23,11 +23,12 @@ class Command(BaseCommand):
         previous = self.catch_signals()
         try:
             while not self.stopping.is_set():
-                busy = self.round()
+                done = self.round()
                 if once:
                     break
-                if not busy:
-                    self.stopping.wait(interval)
+                pause = done.pause(interval) if done else interval
+                if pause:
+                    self.stopping.wait(pause)
         finally:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
@@ -42,21 +43,21 @@ class Command(BaseCommand):
             signal.signal(signum, self.stop)
         return previous
 
-    def round(self) -> bool:
-        """One pass; True when there may be more to do right away."""
+    def round(self) -> Round | None:
+        """One pass: what it did, or None when it failed."""
         if not connection.in_atomic_block:  # never under a caller's transaction (tests)
             close_old_connections()  # a long-running process must not keep a dead connection
         try:
             result = run_worker_round()
         except Exception as error:  # a locked or restarting database must not end the worker
             log_failure(log, "worker round", error)
-            return False
+            return None
         for job, count in result.done.items():
             if count:
                 self.stdout.write(f"{job}: {count}")
         if result.sent or result.failed:
             self.stdout.write(f"emails sent: {result.sent}, failed: {result.failed}")
-        return result.busy
+        return result
 
     def stop(self, *args):
         self.stopping.set()
