@@ -20,4 +20,4 @@ class BookingsConfig(AppConfig):
         parent_removal.add(guards.refuse_parent_with_appointments)
         staff_removal.add(guards.refuse_teacher_with_appointments)
         register_job(digest.send_request_mails, batch=digest.REQUEST_MAILS_AT_ONCE)
-        register_job(digest.send_request_digests, batch=digest.BATCH)
+        register_job(digest.send_request_digests)

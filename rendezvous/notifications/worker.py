@@ -15,7 +15,7 @@ from rendezvous.notifications.services import BATCH, send_due_emails
 log = logging.getLogger(__name__)
 
 JOBS: list[Callable[[], int]] = []
-# A job's batch, by name: a round in which it did as much has more waiting.
+# A job's batch, by name: after a round in which it did as much, the next comes at once.
 BATCHES: dict[str, int] = {}
 
 # After a round that found work but not a full batch, the next one waits this long (at most the
@@ -25,12 +25,13 @@ BATCHES: dict[str, int] = {}
 GATHER_SECONDS = 0.5
 
 
-def register_job(job: Callable[[], int], *, batch: int = 0) -> Callable[[], int]:
-    """Run `job` in every round; `batch`, when given, is the most it does in one."""
+def register_job(job: Callable[[], int], *, batch: int = 1) -> Callable[[], int]:
+    """Run `job` in every round. After a round in which it did `batch` or more, the next round
+    comes at once; by default after any work, as for a job whose count is what it finished of
+    more it took (claims lost to other workers, teachers with nothing new)."""
     if job not in JOBS:
         JOBS.append(job)
-    if batch:
-        BATCHES[job.__name__] = batch
+    BATCHES[job.__name__] = batch
     return job
 
 
@@ -48,7 +49,7 @@ class Round:
     @property
     def full(self) -> bool:
         """It sent a whole batch, or a job did: more is waiting now."""
-        jobs_full = any(count >= BATCHES.get(job, count + 1) for job, count in self.done.items())
+        jobs_full = any((count or 0) >= BATCHES.get(job, 1) for job, count in self.done.items())
         return self.sent + self.failed >= BATCH or jobs_full
 
     def pause(self, interval: float) -> float:

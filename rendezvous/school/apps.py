@@ -6,6 +6,6 @@ class SchoolConfig(AppConfig):
 
     def ready(self) -> None:
         from rendezvous.notifications.worker import register_job
-        from rendezvous.school.credentials import BATCH, send_requested_credentials
+        from rendezvous.school.credentials import send_requested_credentials
 
-        register_job(send_requested_credentials, batch=BATCH)
+        register_job(send_requested_credentials)

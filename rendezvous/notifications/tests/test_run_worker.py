@@ -5,16 +5,18 @@ import os
 import signal
 import threading
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
 
 from rendezvous.bookings.services import book_slot
 from rendezvous.bookings.services.digest import REQUEST_MAILS_AT_ONCE
+from rendezvous.notifications.management.commands import run_worker
+from rendezvous.notifications.management.commands.run_worker import Command
 from rendezvous.notifications.models import EmailState, OutgoingEmail
 from rendezvous.notifications.services import BATCH
 from rendezvous.notifications.worker import GATHER_SECONDS, Round
-from rendezvous.school.credentials import BATCH as CREDENTIALS_BATCH
 
 
 @pytest.mark.django_db
@@ -59,7 +61,9 @@ def test_after_a_full_batch_the_next_round_comes_at_once():
 
 def test_after_a_job_did_its_whole_batch_the_next_round_comes_at_once():
     assert Round(done={"send_request_mails": REQUEST_MAILS_AT_ONCE}).pause(2.0) == 0
-    assert Round(done={"send_requested_credentials": CREDENTIALS_BATCH}).pause(2.0) == 0
+    # Jobs whose count is what they finished of more they took go on after any work.
+    assert Round(done={"send_requested_credentials": 1}).pause(2.0) == 0
+    assert Round(done={"send_request_digests": 1}).pause(2.0) == 0
 
 
 def test_after_some_work_the_next_round_waits_a_moment_to_gather_more():
@@ -70,4 +74,26 @@ def test_after_some_work_the_next_round_waits_a_moment_to_gather_more():
 
 def test_after_nothing_to_do_the_next_round_waits_the_interval():
     assert Round().pause(2.0) == 2.0
-    assert Round(done={"send_request_mails": 0}).pause(2.0) == 2.0
+    assert Round(done={"send_request_mails": 0, "send_request_digests": 0}).pause(2.0) == 2.0
+
+
+def test_the_worker_waits_between_rounds_as_each_round_asks(monkeypatch):
+    """Rounds: some mail, a full batch, a failed round, nothing; the command waits after each
+    what its round asks for, the interval after the failed one."""
+    rounds = iter([Round(sent=3), Round(sent=BATCH), None, Round()])
+    waits = []
+
+    class Stopping(threading.Event):
+        def wait(self, timeout=None):
+            waits.append(timeout)
+            if len(waits) == 3:
+                self.set()
+            return self.is_set()
+
+    command = Command()
+    monkeypatch.setattr(command, "round", lambda: next(rounds))
+    monkeypatch.setattr(command, "catch_signals", dict)
+    monkeypatch.setattr(run_worker, "threading", SimpleNamespace(Event=Stopping))
+    command.handle(interval=2.0)
+
+    assert waits == [GATHER_SECONDS, 2.0, 2.0]

@@ -26,7 +26,7 @@ class Command(BaseCommand):
                 done = self.round()
                 if once:
                     break
-                pause = done.pause(interval) if done else interval
+                pause = done.pause(interval) if done is not None else interval
                 if pause:
                     self.stopping.wait(pause)
         finally:
