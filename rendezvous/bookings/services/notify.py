@@ -68,10 +68,10 @@ def notify_booker(
     )
 
 
-def _mail_host(booking: Booking, template: str) -> bool:
+def _mail_host(booking: Booking, template: str) -> None:
     host = booking.host
     if not host.email or not host.is_active:
-        return False
+        return
     queue_email(
         template=template,
         to=host.email,
@@ -84,7 +84,6 @@ def _mail_host(booking: Booking, template: str) -> bool:
             "teacher_home_url": teacher_home_url(),
         },
     )
-    return True
 
 
 def request_mail_due(host: User, status: str) -> bool:
@@ -94,10 +93,11 @@ def request_mail_due(host: User, status: str) -> bool:
     return status == BookingStatus.PENDING and host.request_mails == RequestMails.IMMEDIATELY
 
 
-def notify_host_of_request(booking: Booking) -> bool:
+def notify_host_of_request(booking: Booking) -> None:
     """Mail the teacher a request that is due (request_mail_due) and still waits for them: one
-    decided or withdrawn meanwhile needs no mail any more. True when a mail was queued."""
-    return booking.is_pending and _mail_host(booking, "booking_request_for_teacher")
+    decided or withdrawn meanwhile needs no mail any more."""
+    if booking.is_pending:
+        _mail_host(booking, "booking_request_for_teacher")
 
 
 def notify_host_of_note(booking: Booking) -> None:
