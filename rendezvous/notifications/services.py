@@ -100,6 +100,8 @@ def requeue_expired() -> int:
     expired = OutgoingEmail.objects.filter(
         state=EmailState.SENDING, lease_until__lt=timezone.now()
     )
+    if not expired.exists():  # every round asks, and nearly always nothing has expired
+        return 0
     interrupted = expired.filter(last_attempt_at__gte=F("claimed_at"))
     error = "The worker stopped while sending this email."
     with transaction.atomic():
@@ -123,24 +125,20 @@ def _due_ids(limit: int) -> list[int]:
 def claim_due(*, token: str, limit: int = BATCH) -> list[OutgoingEmail]:
     """Claim due rows (queued -> sending) for the worker holding `token`, for one lease.
 
-    Each row is taken with a conditional UPDATE, so a row that another worker claimed first is
-    simply not ours, whatever the database's isolation. On PostgreSQL the candidates are also
-    selected with SKIP LOCKED so concurrent workers pick different rows. No attempt is counted
-    yet: that happens when a send starts (start_attempt).
+    The rows are taken with one conditional UPDATE, so a row that another worker claimed first
+    is simply not ours, whatever the database's isolation; the rows this claim won are those
+    that then carry its token. On PostgreSQL the candidates are also selected with SKIP LOCKED
+    so concurrent workers pick different rows. No attempt is counted yet: that happens when a
+    send starts (start_attempt).
     """
     now = timezone.now()
-    claimed = []
     with transaction.atomic():
-        for pk in _due_ids(limit):
-            won = OutgoingEmail.objects.filter(pk=pk, state=EmailState.QUEUED).update(
-                state=EmailState.SENDING,
-                claimed_by=token,
-                claimed_at=now,
-                lease_until=now + lease(),
-            )
-            if won:
-                claimed.append(pk)
-    return list(OutgoingEmail.objects.filter(pk__in=claimed).order_by("send_after", "pk"))
+        due = _due_ids(limit)
+        OutgoingEmail.objects.filter(pk__in=due, state=EmailState.QUEUED).update(
+            state=EmailState.SENDING, claimed_by=token, claimed_at=now, lease_until=now + lease()
+        )
+    won = OutgoingEmail.objects.filter(pk__in=due, state=EmailState.SENDING, claimed_by=token)
+    return list(won.order_by("send_after", "pk"))
 
 
 def renew_lease(*, token: str) -> int:

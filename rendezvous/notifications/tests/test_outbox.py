@@ -5,12 +5,14 @@ from datetime import timedelta
 import icalendar
 import pytest
 import time_machine
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from rendezvous.bookings.services import book_slot
 from rendezvous.notifications.models import EmailState, OutgoingEmail
 from rendezvous.notifications.services import claim_due, send_due_emails
+from rendezvous.notifications.tests.factories import OutgoingEmailFactory
 from rendezvous.school.credentials import send_parent_credentials
 
 
@@ -146,6 +148,36 @@ def test_one_round_uses_one_smtp_connection(smtp_server, organisation, parent, p
     assert send_due_emails() == (4, 0)
     assert len(smtp_server.handler.peers) == 4
     assert len(set(smtp_server.handler.peers)) == 1
+
+
+def statements_of_a_round(organisation, emails: int) -> list[str]:
+    OutgoingEmailFactory.create_batch(emails, organisation=organisation)
+    with CaptureQueriesContext(connection) as queries:
+        assert send_due_emails() == (emails, 0)
+    return [query["sql"].split()[0] for query in queries]
+
+
+@pytest.mark.django_db
+def test_a_round_claims_its_batch_at_once_and_then_writes_twice_per_mail(
+    smtp_server, organisation
+):
+    """Each mail counts its attempt before it goes and records its delivery after; the claim
+    of the whole batch is one UPDATE."""
+    few = statements_of_a_round(organisation, 2)
+    more = statements_of_a_round(organisation, 7)
+    assert len(more) - len(few) == 2 * 5
+    assert more.count("UPDATE") == 1 + 2 * 7
+
+
+@pytest.mark.django_db
+def test_a_round_with_nothing_due_writes_nothing(smtp_server, organisation):
+    OutgoingEmailFactory(organisation=organisation, state=EmailState.SENT)
+    OutgoingEmailFactory(organisation=organisation, send_after=timezone.now() + timedelta(hours=1))
+    with CaptureQueriesContext(connection) as queries:
+        assert send_due_emails() == (0, 0)
+    statements = [query["sql"].split()[0] for query in queries]
+    assert "UPDATE" not in statements
+    assert statements.count("SELECT") == 2  # anything expired? anything due?
 
 
 @pytest.mark.django_db
