@@ -83,7 +83,6 @@ def _parents_slot(slot: int, organisation: int, school_class: int) -> QuerySet[S
             organisation_id=organisation,
             event__classes=school_class,
         )
-        .select_related("event", "host")
         .order_by()[:1]
     )
 
