@@ -75,16 +75,13 @@ def _child(parent: int, pupil: int) -> QuerySet[Pupil]:
 
 def _parents_slot(slot: int, organisation: int, school_class: int) -> QuerySet[Slot]:
     """A slot of one of the class's teachers in an event of the class (not a draft)."""
-    return (
-        Slot.objects.filter(
-            hosted_by_teacher_of(school_class),
-            published("event__"),
-            pk=slot,
-            organisation_id=organisation,
-            event__classes=school_class,
-        )
-        .order_by()[:1]
-    )
+    return Slot.objects.filter(
+        hosted_by_teacher_of(school_class),
+        published("event__"),
+        pk=slot,
+        organisation_id=organisation,
+        event__classes=school_class,
+    ).order_by()[:1]
 
 
 # Built once: a parent's every booking asks these again.
