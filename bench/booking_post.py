@@ -50,6 +50,7 @@ def more_families(first_parent, count: int) -> list:
             organisation=first_parent.organisation,
             role=Role.PARENT,
             login_code=f"{10000 + number}",
+            email=f"parent{number}@bench.example",
             last_name=f"Parent {number}",
         )
         for child in children:

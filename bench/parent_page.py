@@ -128,7 +128,11 @@ def create_school(args):
         for n in range(per_teacher)
     )
     parent = User.objects.create(
-        organisation=org, role=Role.PARENT, login_code="10000", last_name="Parent"
+        organisation=org,
+        role=Role.PARENT,
+        login_code="10000",
+        email="parent@bench.example",
+        last_name="Parent",
     )
     for n in range(args.children):
         pupil = Pupil.objects.create(

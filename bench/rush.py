@@ -6,10 +6,11 @@ the same server set-up) measured in the same run. Prints one table.
         [--parents 2000] [--seconds 60] [--ceiling-seconds 10] [--workers 0]
 
 Workload: 100 teachers with 20 single-seat slots each, and a group slot of 25 places for each
-of the ten most popular; 2,000 signed-in parents with one child each, in 20 classes of 10
-teachers; 80 % of the choices go to the 20 % popular teachers. Each parent loads the booking
-page and books a time; when it was taken they reload and choose again, until booked, nothing is
-free, or the time is up. A 503 (the server is full, rendezvous.lib.admission) makes them wait
+of the ten most popular; 2,000 signed-in parents with one child each and an email address
+(each booking queues their mail with its invitation), in 20 classes of 10 teachers; 80 % of
+the choices go to the 20 % popular teachers. Each parent loads the booking page and books a
+time; when it was taken they reload and choose again, until booked, nothing is free, or the
+time is up. A 503 (the server is full, rendezvous.lib.admission) makes them wait
 the seconds its Retry-After asks for, as its page does, and load the page again. Each database
 and connection count runs in a process of its own, on a fresh database, with the web server as
 deployed (config/gunicorn.py's defaults). With --workers N, N outbox workers (`manage.py
@@ -157,7 +158,14 @@ def create_school(parents: int, slots_per_teacher: int = SLOTS_PER_TEACHER) -> d
     )
     Slot.objects.bulk_create([*singles, *groups, ceiling])
     family = User.objects.bulk_create(
-        User(organisation=org, role=Role.PARENT, login_code=str(10000 + n), last_name=f"P{n}")
+        # Each with an address, as the office imports them: every booking queues their mail.
+        User(
+            organisation=org,
+            role=Role.PARENT,
+            login_code=str(10000 + n),
+            email=f"p{n}@rush.example",
+            last_name=f"P{n}",
+        )
         for n in range(parents)
     )
     pupils = Pupil.objects.bulk_create(
