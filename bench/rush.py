@@ -7,7 +7,7 @@ the same server set-up) measured in the same run. Prints one table.
 
 Workload: 100 teachers with 20 single-seat slots each, and a group slot of 25 places for each
 of the ten most popular; 2,000 signed-in parents with one child each and an email address
-(each booking queues their mail with its invitation), in 20 classes of 10 teachers; 80 % of
+(each booking marks their mail due, with its invitation), in 20 classes of 10 teachers; 80 % of
 the choices go to the 20 % popular teachers. Each parent loads the booking page and books a
 time; when it was taken they reload and choose again, until booked, nothing is free, or the
 time is up. A 503 (the server is full, rendezvous.lib.admission) makes them wait
@@ -15,8 +15,8 @@ the seconds its Retry-After asks for, as its page does, and load the page again.
 and connection count runs in a process of its own, on a fresh database, with the web server as
 deployed (config/gunicorn.py's defaults). With --workers N, N outbox workers (`manage.py
 run_worker`, as scripts/serve.py starts them) run beside it on the same cores: they queue the
-teachers' mails about the new requests and deliver every mail (to files), and the table gives
-their CPU and the mail they sent.
+parents' and the teachers' mails about the new bookings and deliver every mail (to files), and
+the table gives their CPU and the mail they sent.
 
 Then the booking POST alone, on the same server with the evening emptied again: every parent
 sends the booking form for a time of their child's teachers that nobody else was given, without
@@ -543,13 +543,14 @@ def _processes() -> list[tuple[int, int, str, float]]:
 
 def mail_states() -> dict:
     """The outbox by state: what the workers had sent by the end, and what still waited."""
-    from django.db.models import Count
+    from django.db.models import Count, Q
 
     from rendezvous.bookings.models import Booking
     from rendezvous.notifications.models import OutgoingEmail
 
     rows = OutgoingEmail.objects.values_list("state").annotate(n=Count("id")).order_by()
-    return {**dict(rows), "due": Booking.objects.filter(request_mail_due=True).count()}
+    marked = Q(booker_mail_due=True) | Q(request_mail_due=True)
+    return {**dict(rows), "due": Booking.objects.filter(marked).count()}
 
 
 def cpu_seconds(server_pid: int, worker_pids: Iterable[int] = ()) -> dict:

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from rendezvous.bookings.services import book_slot
+from rendezvous.bookings.services.booking_mails import send_booker_mails
 from rendezvous.bookings.services.notify import notify_booker
 from rendezvous.notifications.models import OutgoingEmail
 from rendezvous.organisations import theme
@@ -92,6 +93,7 @@ def test_a_booking_mail_carries_the_school_its_logo_and_the_public_address(
 ):
     presented.logo.save("goethe-test.png", ContentFile(image_bytes()), save=True)
     book_slot(booker=parent, slot=slot, pupil=pupil)
+    send_booker_mails()  # the worker's next round
     mail = OutgoingEmail.objects.get(to=parent.email)
 
     assert mail.body_text.startswith(f"Hello {parent.full_name},\n\n")
@@ -107,6 +109,7 @@ def test_a_booking_mails_button_uses_the_readable_accent(presented, parent, pupi
     presented.accent_colour = "#ffeb3b"  # too light for white text: darkened
     presented.save(update_fields=["accent_colour"])
     book_slot(booker=parent, slot=slot, pupil=pupil)
+    send_booker_mails()  # the worker's next round
     html = OutgoingEmail.objects.get(to=parent.email).body_html
     assert "#ffeb3b" not in html
     assert "background:#786c00" in html
@@ -117,6 +120,7 @@ def test_the_next_mail_shows_the_school_as_it_is_now(presented, parent, pupil, s
     ({% memo %}): a school that changes its name, address, contact or colour is shown so in
     its very next mail."""
     booking = book_slot(booker=parent, slot=slot, pupil=pupil)
+    send_booker_mails()  # the worker's next round
     presented.name = "Schiller-Gymnasium"
     presented.address = "Schillerstraße 2\n07743 Jena"
     presented.contact_email = "buero@schiller.example"
@@ -139,6 +143,7 @@ def test_the_greeting_and_the_first_sentence_are_separate_lines(parent, pupil, s
     """Each language begins the sentence after the greeting in its own way (German in lower
     case after "Guten Tag Frau Müller,"), so the two are separate messages."""
     book_slot(booker=parent, slot=slot, pupil=pupil)
+    send_booker_mails()  # the worker's next round
     lines = OutgoingEmail.objects.get(to=parent.email).body_text.splitlines()
     assert lines[0] == f"Hello {parent.full_name},"
     assert lines[1] == ""

@@ -114,8 +114,10 @@ def wait_until_listening(ports, process, seconds=300):
 
 
 def wait_until_sent(seconds=60) -> None:
+    """Until the workers have queued the mails the bookings marked due, and sent every mail."""
     deadline = time.monotonic() + seconds
-    while OutgoingEmail.objects.exclude(state=EmailState.SENT).exists():
+    due = Booking.objects.filter(Q(booker_mail_due=True) | Q(request_mail_due=True))
+    while due.exists() or OutgoingEmail.objects.exclude(state=EmailState.SENT).exists():
         assert time.monotonic() < deadline, "the workers left mail unsent"
         time.sleep(0.2)
 

@@ -85,8 +85,10 @@ class Booking(models.Model):
     manage_token = models.CharField(max_length=64, unique=True, default=new_manage_token)
     idempotency_key = models.CharField(max_length=64, blank=True)
     sequence = models.PositiveIntegerField(default=0)  # iCalendar SEQUENCE of the invitation
-    # A request whose teacher chose to hear of each one at once: the worker queues its mail
-    # (bookings.services.digest.send_request_mails), not the booking's request.
+    # The mails of a new booking that the worker queues (bookings.services.booking_mails), not
+    # the booking's request: the booker's, when they have an address; the teacher's, for a
+    # request to a teacher who chose to hear of each one at once.
+    booker_mail_due = models.BooleanField(default=False, editable=False)
     request_mail_due = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(_("booked"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
@@ -98,6 +100,9 @@ class Booking(models.Model):
         indexes = [
             models.Index(fields=["booker", "status"]),
             models.Index(fields=["event", "status"]),
+            models.Index(
+                fields=["id"], condition=Q(booker_mail_due=True), name="booking_booker_mail_due"
+            ),
             models.Index(
                 fields=["id"], condition=Q(request_mail_due=True), name="booking_request_mail_due"
             ),

@@ -28,6 +28,7 @@ from rendezvous.accounts.models import Role, User
 from rendezvous.accounts.tests.factories import PASSWORD, ParentFactory, UserFactory
 from rendezvous.bookings.models import Booking
 from rendezvous.bookings.services import book_slot
+from rendezvous.bookings.services.booking_mails import send_booker_mails
 from rendezvous.notifications.models import OutgoingEmail
 from rendezvous.organisations.tests.factories import OrganisationFactory
 from rendezvous.scheduling.models import Event
@@ -113,6 +114,7 @@ def school(db):
     booked = _slots(class_teacher, event, 16)[1]
     _slots(subject_teacher, event, 17)
     booking = book_slot(booker=parent, slot=booked, pupil=pupil)
+    send_booker_mails()  # the parent's mail, which the office's outbox shows
     return School(office, class_teacher, subject_teacher, parent, school_class, event, booking)
 
 

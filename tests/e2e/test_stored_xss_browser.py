@@ -33,6 +33,7 @@ from rendezvous.accounts.models import Role, User
 from rendezvous.accounts.tests.factories import PASSWORD, UserFactory
 from rendezvous.bookings.models import Booking
 from rendezvous.bookings.services import book_slot, cancel_booking, notify_booker
+from rendezvous.bookings.services.booking_mails import send_booker_mails
 from rendezvous.notifications.models import OutgoingEmail
 from rendezvous.notifications.tests.test_mail_escaping import (
     CLASS,
@@ -735,7 +736,9 @@ def test_the_watch_reports_payloads_that_run_or_leave_markup(watched):
 @pytest.fixture
 def javascript_link_booked(parent, pupil, slot) -> Booking:
     Slot.objects.filter(pk=slot.pk).update(mode=Mode.ONLINE, video_url=JAVASCRIPT)
-    return book_slot(booker=parent, slot=slot, pupil=pupil)
+    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
+    send_booker_mails()  # the worker's next round
+    return booking
 
 
 @pytest.mark.browser

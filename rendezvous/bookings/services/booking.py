@@ -1,6 +1,6 @@
 """Booking workflows: book, cancel, move, confirm or reject. Each runs in one transaction and
-queues its emails inside it (a new request's mail to its teacher is marked due in the booking,
-and the worker queues it)."""
+queues its emails inside it; a new booking marks its mails due, to the booker and to the
+teacher, and the worker queues them (booking_mails)."""
 
 from collections.abc import Iterable
 from datetime import datetime
@@ -23,6 +23,7 @@ from rendezvous.bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
 from rendezvous.bookings.selectors import booker_may_change, hosted_by_teacher_of
 from rendezvous.bookings.services.notify import (
     NoteFrom,
+    booker_mail_due,
     note_from,
     notify_booker,
     notify_host_of_note,
@@ -222,11 +223,11 @@ def book_slot(
                 seats=seats,
                 status=status,
                 idempotency_key=idempotency_key,
+                booker_mail_due=booker_mail_due(booker),
                 request_mail_due=request_mail_due(slot.host, status),
             )
         except IntegrityError as exc:
             raise errors.AlreadyBooked() from exc
-        notify_booker(booking, "booking_confirmed" if auto else "booking_received")
     return booking
 
 

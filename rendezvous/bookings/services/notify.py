@@ -1,9 +1,9 @@
 """Telling people about bookings: the booker's mail about a change, with the updated calendar
 invitation, and the teacher's mail about a new request or a parent's note.
 
-The booker's mail is queued with the change, so that their invitations arrive in the order of
-the changes. The teacher's mail about a new request is queued by the worker
-(digest.send_request_mails): the booking only marks it due."""
+The booker's mail about a later change is queued with the change, so that their invitations
+arrive in the order of the changes. The mails of a new booking, the booker's and the teacher's,
+are queued by the worker (booking_mails): the booking only marks them due."""
 
 from enum import StrEnum
 
@@ -44,7 +44,13 @@ def notify_booker(
     booking: Booking, template: str, *, note_from: NoteFrom = NoteFrom.TEACHER
 ) -> None:
     """Mail the booker about a change, in their language, with the updated invitation; the
-    booking's decision message is quoted as `note_from`'s."""
+    booking's decision message is quoted as `note_from`'s.
+
+    A mail about the new booking that the worker has not queued yet is left out: this one tells
+    of the booking as it now stands, and the other would come after it."""
+    if booking.booker_mail_due:
+        Booking.objects.filter(pk=booking.pk).update(booker_mail_due=False)
+        booking.booker_mail_due = False
     to = booking.contact_email
     if not to:
         return
@@ -66,6 +72,19 @@ def notify_booker(
         },
         ics=ics,
     )
+
+
+def booker_mail_due(booker: User) -> bool:
+    """Whether the booker of a new booking is to be mailed about it: one who has an address."""
+    return bool(booker.email)
+
+
+def notify_booker_of_booking(booking: Booking) -> None:
+    """Mail the booker about their new booking (booker_mail_due) as it stands: received, or
+    confirmed when its event confirms by itself. One no longer active needs no mail."""
+    if booking.is_active:
+        confirmed = booking.status == BookingStatus.CONFIRMED
+        notify_booker(booking, "booking_confirmed" if confirmed else "booking_received")
 
 
 def _mail_host(booking: Booking, template: str) -> None:

@@ -10,11 +10,8 @@ from django.utils import timezone
 
 from rendezvous.accounts.models import RequestMails
 from rendezvous.bookings.services import book_slot, cancel_booking, decide_booking
-from rendezvous.bookings.services.digest import (
-    send_request_digests,
-    send_request_mails,
-    set_request_mails,
-)
+from rendezvous.bookings.services.booking_mails import send_request_mails
+from rendezvous.bookings.services.digest import send_request_digests, set_request_mails
 from rendezvous.notifications.models import OutgoingEmail
 from rendezvous.notifications.tests.test_mail_escaping import (
     CLASS,

@@ -14,9 +14,17 @@ from rendezvous.bookings.services import (
     decide_booking,
     move_booking,
 )
+from rendezvous.bookings.services.booking_mails import send_booker_mails
 from rendezvous.notifications.models import OutgoingEmail
 from rendezvous.scheduling.models import Mode, Slot
 from rendezvous.scheduling.tests.factories import SlotFactory
+
+
+def booked_and_mailed(parent, pupil, slot):
+    """A booking, and the parent's mail about it queued by the worker's next round."""
+    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
+    send_booker_mails()
+    return booking
 
 
 def invitation(template: str):
@@ -30,7 +38,7 @@ def test_a_moved_booking_keeps_its_uid_with_a_higher_sequence(
     organisation, teacher, event, parent, pupil, slot
 ):
     later = SlotFactory(organisation=organisation, host=teacher, event=event)
-    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
+    booking = booked_and_mailed(parent, pupil, slot)
 
     move_booking(booking=booking, to_slot=later, actor=parent)
 
@@ -45,7 +53,7 @@ def test_a_moved_booking_keeps_its_uid_with_a_higher_sequence(
 
 @pytest.mark.django_db
 def test_a_cancelled_booking_is_a_cancel_of_the_same_event(parent, pupil, slot):
-    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
+    booking = booked_and_mailed(parent, pupil, slot)
 
     cancel_booking(booking=booking, actor=parent)
 
@@ -68,7 +76,7 @@ def test_a_rejected_booking_withdraws_the_invitation(parent, pupil, slot):
 
 @pytest.mark.django_db
 def test_a_pending_booking_is_tentative_and_a_confirmed_one_confirmed(parent, pupil, slot):
-    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
+    booking = booked_and_mailed(parent, pupil, slot)
     decide_booking(booking=booking, confirm=True)
     assert invitation("booking_received")[1]["STATUS"] == "TENTATIVE"
     assert invitation("booking_confirmed")[1]["STATUS"] == "CONFIRMED"
@@ -154,7 +162,7 @@ def test_a_booking_from_before_keeps_the_uid_its_invitations_carry(settings, par
 
 @pytest.mark.django_db
 def test_the_download_is_published_and_the_mail_an_invitation(client, parent, pupil, slot):
-    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
+    booking = booked_and_mailed(parent, pupil, slot)
     client.force_login(parent)
 
     r = client.get(reverse("bookings:parent-booking-ics", args=[booking.pk]))

@@ -10,6 +10,7 @@ from rendezvous.accounts.tests.factories import ParentFactory
 from rendezvous.bookings import errors
 from rendezvous.bookings.models import Booking
 from rendezvous.bookings.services import book_slot
+from rendezvous.bookings.services.booking_mails import send_booker_mails
 from rendezvous.lib.tests.race import race
 from rendezvous.notifications.models import OutgoingEmail
 from rendezvous.school.tests.factories import GuardianshipFactory, PupilFactory
@@ -45,6 +46,7 @@ def test_twenty_parents_racing_for_one_slot_give_one_booking(families, slot):
     slot.refresh_from_db()
     assert slot.seats_taken == 1
     assert Booking.objects.count() == 1
+    assert send_booker_mails() == 1
     assert OutgoingEmail.objects.count() == 1
 
 
@@ -83,6 +85,7 @@ def test_the_same_submission_sent_concurrently_books_once(parent, pupil, slot):
     assert {type(r) for r in results} == {Booking}
     assert len({r.pk for r in results}) == 1
     assert Booking.objects.count() == 1
+    assert send_booker_mails() == 1
     assert OutgoingEmail.objects.count() == 1
 
 

@@ -17,12 +17,14 @@ from django.utils import formats, timezone, translation
 
 from rendezvous.accounts.models import RequestMails, Role
 from rendezvous.accounts.services import create_staff_user
-from rendezvous.bookings.services import book_slot, cancel_booking, decide_booking, digest
-from rendezvous.bookings.services.digest import (
-    send_request_digests,
-    send_request_mails,
-    set_request_mails,
+from rendezvous.bookings.services import (
+    book_slot,
+    booking_mails,
+    cancel_booking,
+    decide_booking,
 )
+from rendezvous.bookings.services.booking_mails import send_booker_mails, send_request_mails
+from rendezvous.bookings.services.digest import send_request_digests, set_request_mails
 from rendezvous.lib.tests.race import finish, in_thread, race
 from rendezvous.notifications.models import OutgoingEmail
 from rendezvous.notifications.worker import JOBS, run_worker_round
@@ -136,17 +138,17 @@ def test_a_second_worker_leaves_the_requests_a_first_one_holds(
     over the rows the first holds (PostgreSQL) or waits for it (SQLite), and finds nothing due."""
     book_slot(booker=parent, slot=slot, pupil=pupil)
     holding, go_on = threading.Event(), threading.Event()
-    write = digest.notify_host_of_request
+    write = booking_mails.notify_host_of_request
 
     def held(booking):
         holding.set()
         assert go_on.wait(10)
         return write(booking)
 
-    monkeypatch.setattr(digest, "notify_host_of_request", held)
+    monkeypatch.setattr(booking_mails, "notify_host_of_request", held)
     first = in_thread(send_request_mails)
     assert holding.wait(10)
-    monkeypatch.setattr(digest, "notify_host_of_request", write)
+    monkeypatch.setattr(booking_mails, "notify_host_of_request", write)
     second = in_thread(send_request_mails)
     sleep(0.2)  # the second worker's round, while the first holds its rows
     go_on.set()
@@ -161,9 +163,9 @@ def test_a_mail_that_cannot_be_written_holds_up_no_other_request(
 ):
     booking = book_slot(booker=parent, slot=slot, pupil=pupil)
     broken = TemplateSyntaxError("a broken template")
-    monkeypatch.setattr(digest, "notify_host_of_request", Mock(side_effect=broken))
+    monkeypatch.setattr(booking_mails, "notify_host_of_request", Mock(side_effect=broken))
 
-    with caplog.at_level(logging.ERROR, logger=digest.__name__):
+    with caplog.at_level(logging.ERROR, logger=booking_mails.__name__):
         assert send_request_mails() == 1
 
     assert f"request mail of booking {booking.pk} failed" in caplog.text
@@ -176,7 +178,9 @@ def test_a_mail_that_cannot_be_written_holds_up_no_other_request(
 def test_a_database_error_leaves_the_requests_due(teacher, parent, pupil, slot, monkeypatch):
     booking = book_slot(booker=parent, slot=slot, pupil=pupil)
     monkeypatch.setattr(
-        digest, "notify_host_of_request", Mock(side_effect=OperationalError("server closed"))
+        booking_mails,
+        "notify_host_of_request",
+        Mock(side_effect=OperationalError("server closed")),
     )
 
     with pytest.raises(OperationalError):
@@ -211,14 +215,17 @@ def test_the_request_mails_are_one_of_the_workers_jobs():
 
 @pytest.mark.django_db
 def test_the_mails_of_a_booking_read_the_organisation_no_more(teacher, parent, pupil, slot):
-    """The booker's organisation is loaded with the request; the teacher's and the parent's
-    mails name it without reading it again."""
+    """The booker's organisation is loaded with the request, and the worker reads it with the
+    booking: the teacher's and the parent's mails name it without reading it again."""
     assert parent.organisation.name and parent.email and teacher.email
     with CaptureQueriesContext(connection) as queries:
         book_slot(booker=parent, slot=slot, pupil=pupil)
+        assert send_booker_mails() == send_request_mails() == 1
 
     reads = [
-        q["sql"] for q in queries.captured_queries if "organisations_organisation" in q["sql"]
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "organisations_organisation"' in q["sql"]
     ]
     assert reads == []
     assert OutgoingEmail.objects.get(template="booking_received").organisation_id == (
@@ -232,6 +239,7 @@ def test_the_teachers_mail_is_in_the_teachers_language(teacher, parent, pupil, s
     teacher.save(update_fields=["language"])
 
     book_slot(booker=parent, slot=slot, pupil=pupil)
+    send_booker_mails()
     send_request_mails()
 
     mail = teacher_mails(teacher, "booking_request_for_teacher").get()

@@ -18,6 +18,7 @@ from rendezvous.bookings.services import (
     decide_booking,
     move_booking,
 )
+from rendezvous.bookings.services.booking_mails import send_booker_mails
 from rendezvous.notifications.models import OutgoingEmail
 from rendezvous.scheduling.models import Phase, SlotStatus
 
@@ -168,6 +169,7 @@ def test_auto_confirm_events_confirm_at_once(parent, pupil, event, slot):
     event.save()
     booking = book_slot(booker=parent, slot=slot, pupil=pupil)
     assert booking.status == BookingStatus.CONFIRMED
+    assert send_booker_mails() == 1  # the worker's next round
     assert OutgoingEmail.objects.get().template == "booking_confirmed"
 
 
@@ -178,6 +180,7 @@ def test_the_same_idempotency_key_books_once(parent, pupil, slot):
     slot.refresh_from_db()
     assert first.pk == second.pk
     assert slot.seats_taken == 1
+    assert send_booker_mails() == 1
     assert OutgoingEmail.objects.count() == 1
 
 
@@ -301,6 +304,7 @@ def test_every_change_mails_the_parent_in_their_language_with_the_same_invitatio
     parent.save()
     later = make_slot(minutes=60)
     booking = book_slot(booker=parent, slot=slot, pupil=pupil)
+    send_booker_mails()  # the worker's round, before the teacher decides
     decide_booking(booking=booking, confirm=True)
     move_booking(booking=booking, to_slot=later, actor=admin)
     cancel_booking(booking=booking, actor=parent)
@@ -337,6 +341,7 @@ def test_the_mail_shows_the_local_time_and_links_to_the_appointments(parent, pup
     from django.utils import timezone as tz
 
     book_slot(booker=parent, slot=slot, pupil=pupil)
+    send_booker_mails()
     email = OutgoingEmail.objects.get()
     local = tz.localtime(slot.starts_at, slot.organisation.tz)
     assert f"{local:%H:%M}" in email.body_text

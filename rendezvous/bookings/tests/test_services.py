@@ -3,6 +3,7 @@ import pytest
 from rendezvous.bookings import errors
 from rendezvous.bookings.models import BookingStatus
 from rendezvous.bookings.services import book_slot, cancel_booking, decide_booking
+from rendezvous.bookings.services.booking_mails import send_booker_mails
 from rendezvous.notifications.models import OutgoingEmail
 
 
@@ -12,6 +13,7 @@ def test_a_parent_books_a_free_slot_and_is_mailed(parent, pupil, slot):
     slot.refresh_from_db()
     assert booking.status == BookingStatus.PENDING
     assert slot.seats_taken == 1
+    assert send_booker_mails() == 1  # the worker's next round
     email = OutgoingEmail.objects.get(to=parent.email)
     assert email.template == "booking_received"
     assert "BEGIN:VEVENT" in email.ics

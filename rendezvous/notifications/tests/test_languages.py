@@ -5,6 +5,7 @@ from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 
 from rendezvous.bookings.services import book_slot
+from rendezvous.bookings.services.booking_mails import send_booker_mails
 from rendezvous.lib.mail import render_email
 from rendezvous.notifications.models import OutgoingEmail
 
@@ -23,6 +24,7 @@ def test_a_booking_email_is_rendered_in_the_parents_language(
     parent.save(update_fields=["language"])
 
     book_slot(booker=parent, slot=slot, pupil=pupil)
+    send_booker_mails()  # the worker's next round
 
     email = OutgoingEmail.objects.get()
     assert email.language == language
@@ -52,6 +54,7 @@ def test_times_are_rendered_in_the_organisations_time_zone(organisation, parent,
     organisation.save(update_fields=["time_zone"])
 
     book_slot(booker=parent, slot=slot, pupil=pupil)
+    send_booker_mails()  # the worker's next round
 
     local = timezone.localtime(slot.starts_at, organisation.tz).strftime("%H:%M")
     assert local in OutgoingEmail.objects.get().body_text

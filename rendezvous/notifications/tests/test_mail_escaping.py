@@ -30,6 +30,7 @@ from rendezvous.bookings.services import (
     move_booking,
     notify_booker,
 )
+from rendezvous.bookings.services.booking_mails import send_booker_mails
 from rendezvous.notifications.models import OutgoingEmail
 from rendezvous.notifications.services import build_message
 from rendezvous.organisations.models import Organisation
@@ -280,7 +281,10 @@ def guest_booking(school: School) -> Booking:
 
 
 def parents_booking(school: School) -> Booking:
-    return book_slot(booker=school.parent, slot=school.slot, pupil=school.pupil)
+    """The parent's booking, and their mail about it, queued by the worker's next round."""
+    booking = book_slot(booker=school.parent, slot=school.slot, pupil=school.pupil)
+    send_booker_mails()
+    return booking
 
 
 @dataclass(frozen=True)

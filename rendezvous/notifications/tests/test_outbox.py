@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from rendezvous.bookings.services import book_slot
+from rendezvous.bookings.services.booking_mails import send_booker_mails
 from rendezvous.notifications.models import EmailState, OutgoingEmail
 from rendezvous.notifications.services import claim_due, send_due_emails
 from rendezvous.notifications.tests.factories import OutgoingEmailFactory
@@ -20,6 +21,13 @@ class Rollback(Exception):
     pass
 
 
+def booked_and_queued(parent, pupil, slot):
+    """A booking, and the parent's mail about it queued, as the worker's next round does."""
+    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
+    assert send_booker_mails() == 1
+    return booking
+
+
 def ics_of(message) -> icalendar.Calendar:
     (attachment,) = [a for a in message.iter_attachments() if a.get_filename() == "invite.ics"]
     return icalendar.Calendar.from_ical(attachment.get_content())
@@ -28,9 +36,9 @@ def ics_of(message) -> icalendar.Calendar:
 @pytest.mark.django_db
 def test_a_rolled_back_booking_sends_nothing(smtp_server, parent, pupil, slot):
     with pytest.raises(Rollback), transaction.atomic():
-        book_slot(booker=parent, slot=slot, pupil=pupil)
-        assert OutgoingEmail.objects.count() == 1
+        assert book_slot(booker=parent, slot=slot, pupil=pupil).booker_mail_due
         raise Rollback
+    assert send_booker_mails() == 0
     assert not OutgoingEmail.objects.exists()
     assert send_due_emails() == (0, 0)
     assert smtp_server.messages == []
@@ -40,7 +48,7 @@ def test_a_rolled_back_booking_sends_nothing(smtp_server, parent, pupil, slot):
 def test_the_worker_delivers_a_booking_email_once_with_text_html_and_invitation(
     smtp_server, parent, pupil, slot
 ):
-    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
+    booking = booked_and_queued(parent, pupil, slot)
 
     assert send_due_emails() == (1, 0)
     assert send_due_emails() == (0, 0)
@@ -62,7 +70,7 @@ def test_the_worker_delivers_a_booking_email_once_with_text_html_and_invitation(
 
 @pytest.mark.django_db
 def test_the_invitation_part_says_its_method(smtp_server, parent, pupil, slot):
-    book_slot(booker=parent, slot=slot, pupil=pupil)
+    booked_and_queued(parent, pupil, slot)
     send_due_emails()
     (message,) = smtp_server.messages
     (attachment,) = message.iter_attachments()
@@ -77,7 +85,7 @@ def test_booking_succeeds_while_smtp_is_down_and_the_mail_follows_once_it_is_bac
 ):
     smtp_server.stop()
 
-    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
+    booking = booked_and_queued(parent, pupil, slot)
 
     assert booking.pk is not None
     email = OutgoingEmail.objects.get()
@@ -105,7 +113,7 @@ def test_booking_succeeds_while_smtp_is_down_and_the_mail_follows_once_it_is_bac
 @pytest.mark.django_db
 def test_the_wait_grows_between_failed_attempts(smtp_server, parent, pupil, slot):
     smtp_server.stop()
-    book_slot(booker=parent, slot=slot, pupil=pupil)
+    booked_and_queued(parent, pupil, slot)
     waits = []
     for _ in range(3):
         email = OutgoingEmail.objects.get()
@@ -120,7 +128,7 @@ def test_the_wait_grows_between_failed_attempts(smtp_server, parent, pupil, slot
 def test_after_the_last_attempt_the_email_is_failed(settings, smtp_server, parent, pupil, slot):
     settings.OUTBOX_MAX_ATTEMPTS = 2
     smtp_server.stop()
-    book_slot(booker=parent, slot=slot, pupil=pupil)
+    booked_and_queued(parent, pupil, slot)
     send_due_emails()
     email = OutgoingEmail.objects.get()
     with time_machine.travel(email.send_after + timedelta(seconds=1)):
@@ -134,7 +142,7 @@ def test_after_the_last_attempt_the_email_is_failed(settings, smtp_server, paren
 
 @pytest.mark.django_db
 def test_one_round_uses_one_smtp_connection(smtp_server, organisation, parent, pupil, slot):
-    book_slot(booker=parent, slot=slot, pupil=pupil)
+    booked_and_queued(parent, pupil, slot)
     OutgoingEmail.objects.bulk_create(
         OutgoingEmail(
             organisation=organisation,
@@ -203,7 +211,7 @@ def test_a_row_left_sending_by_a_crashed_worker_is_sent_after_its_lease(
     settings, smtp_server, parent, pupil, slot
 ):
     settings.OUTBOX_LEASE_SECONDS = 60
-    book_slot(booker=parent, slot=slot, pupil=pupil)
+    booked_and_queued(parent, pupil, slot)
     (claimed,) = claim_due(token="crashed")  # the worker that claimed it dies here
     assert send_due_emails() == (0, 0)
     with time_machine.travel(timezone.now() + timedelta(seconds=61)):
@@ -218,7 +226,7 @@ def test_a_row_left_sending_by_a_crashed_worker_is_sent_after_its_lease(
 def test_the_embedded_mode_writes_mail_to_files(settings, tmp_path, parent, pupil, slot):
     settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
-    book_slot(booker=parent, slot=slot, pupil=pupil)
+    booked_and_queued(parent, pupil, slot)
 
     assert send_due_emails() == (1, 0)
 

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from rendezvous.bookings.services import book_slot
-from rendezvous.bookings.services.digest import REQUEST_MAILS_AT_ONCE
+from rendezvous.bookings.services.booking_mails import MAILS_AT_ONCE
 from rendezvous.notifications.management.commands import run_worker
 from rendezvous.notifications.management.commands.run_worker import Command
 from rendezvous.notifications.models import EmailState, OutgoingEmail
@@ -60,7 +60,7 @@ def test_after_a_full_batch_the_next_round_comes_at_once():
 
 
 def test_after_a_job_did_its_whole_batch_the_next_round_comes_at_once():
-    assert Round(done={"send_request_mails": REQUEST_MAILS_AT_ONCE}).pause(2.0) == 0
+    assert Round(done={"send_request_mails": MAILS_AT_ONCE}).pause(2.0) == 0
     # Jobs whose count is what they finished of more they took go on after any work.
     assert Round(done={"send_requested_credentials": 1}).pause(2.0) == 0
     assert Round(done={"send_request_digests": 1}).pause(2.0) == 0

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rendezvous.bookings.services import book_slot
+from rendezvous.bookings.services.booking_mails import send_booker_mails
 from rendezvous.notifications.models import EmailState, OutgoingEmail
 from rendezvous.notifications.services import send_due_emails
 from rendezvous.notifications.tests.factories import FailedEmailFactory, OutgoingEmailFactory
@@ -175,6 +176,7 @@ def test_a_failed_booking_email_is_resent_from_the_office_and_delivered(
     settings.OUTBOX_MAX_ATTEMPTS = 2
     smtp_server.stop()
     book_slot(booker=parent, slot=slot, pupil=pupil)
+    send_booker_mails()  # the worker's next round
     send_due_emails()
     email = OutgoingEmail.objects.get()
     with time_machine.travel(email.send_after + timedelta(seconds=1)):

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rendezvous.bookings.services import book_slot
+from rendezvous.bookings.services.booking_mails import send_booker_mails
 from rendezvous.notifications.models import OutgoingEmail
 from rendezvous.scheduling.models import Phase, Slot
 from rendezvous.scheduling.patterns import SlotPattern, expand, expand_pattern
@@ -118,6 +119,7 @@ def test_a_half_hour_slot_in_the_repeated_hour_lasts_half_an_hour_in_the_invitat
     assert slot.ends_at - slot.starts_at == timedelta(minutes=30)
 
     book_slot(booker=parent, slot=slot, pupil=pupil)
+    send_booker_mails()  # the worker's next round
 
     mail = OutgoingEmail.objects.get(template="booking_received")
     (event,) = icalendar.Calendar.from_ical(mail.ics).walk("VEVENT")

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from rendezvous.bookings.services import book_slot
+from rendezvous.bookings.services.booking_mails import send_booker_mails
 from rendezvous.notifications.models import OutgoingEmail
 from rendezvous.scheduling.models import Event
 from rendezvous.scheduling.tests.factories import EventFactory
@@ -126,6 +127,7 @@ def test_a_parent_is_mailed_the_event_name_in_their_language(
     parent.language = "en"
     parent.save(update_fields=["language"])
     book_slot(booker=parent, slot=slot, pupil=pupil)
+    send_booker_mails()  # the worker's next round
     mail = OutgoingEmail.objects.get(to=parent.email)
     assert "Parents' evening" in mail.body_text and "Parents&#x27; evening" in mail.body_html
     assert "Elternsprechtag" not in mail.body_text

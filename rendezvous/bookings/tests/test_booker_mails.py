@@ -1,0 +1,177 @@
+"""The booker hears of their new booking from the worker, within a round or two; a change they
+are told of before that comes instead, so their invitations arrive in the order of the changes."""
+
+import logging
+import threading
+from time import sleep
+from unittest.mock import Mock
+
+import icalendar
+import pytest
+from django.db import OperationalError, transaction
+from django.template import TemplateSyntaxError
+
+from rendezvous.bookings.services import (
+    book_slot,
+    booking_mails,
+    cancel_booking,
+    decide_booking,
+    move_booking,
+)
+from rendezvous.bookings.services.booking_mails import send_booker_mails
+from rendezvous.lib.tests.race import finish, in_thread
+from rendezvous.notifications.models import EmailState, OutgoingEmail
+from rendezvous.notifications.worker import JOBS, run_worker_round
+
+
+def parents_mails(parent) -> list[OutgoingEmail]:
+    return list(OutgoingEmail.objects.filter(to=parent.email).order_by("pk"))
+
+
+@pytest.mark.django_db
+def test_a_booking_only_marks_the_parents_mail_and_the_next_worker_round_sends_it(
+    smtp_server, parent, pupil, slot
+):
+    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
+    assert booking.booker_mail_due
+    assert not OutgoingEmail.objects.exists()
+
+    done = run_worker_round()
+
+    assert done.done["send_booker_mails"] == 1
+    (mail,) = parents_mails(parent)
+    assert mail.template == "booking_received"
+    assert mail.state == EmailState.SENT  # queued and sent in the same round
+    (message,) = smtp_server.messages_to(parent.email)
+    (attachment,) = [a for a in message.iter_attachments() if a.get_filename() == "invite.ics"]
+    calendar = icalendar.Calendar.from_ical(attachment.get_content())
+    assert calendar["METHOD"] == "REQUEST"
+    assert str(calendar.walk("VEVENT")[0]["UID"]) == booking.ical_uid
+    booking.refresh_from_db()
+    assert not booking.booker_mail_due
+
+
+@pytest.mark.django_db
+def test_the_parents_mail_is_queued_once(parent, pupil, slot):
+    book_slot(booker=parent, slot=slot, pupil=pupil)
+
+    assert send_booker_mails() == 1
+    assert send_booker_mails() == 0
+    assert len(parents_mails(parent)) == 1
+
+
+@pytest.mark.django_db
+def test_a_booking_rolled_back_leaves_nothing_due(parent, pupil, slot):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        book_slot(booker=parent, slot=slot, pupil=pupil)
+        raise RuntimeError("the caller's transaction fails")
+
+    assert send_booker_mails() == 0
+    assert not OutgoingEmail.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_parent_without_an_address_has_no_mail_due(parent, pupil, slot):
+    parent.email = ""
+    parent.save(update_fields=["email"])
+
+    assert not book_slot(booker=parent, slot=slot, pupil=pupil).booker_mail_due
+    assert send_booker_mails() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("change", "template"),
+    [
+        ("confirm", "booking_confirmed"),
+        ("reject", "booking_rejected"),
+        ("cancel", "booking_cancelled"),
+        ("move", "booking_moved"),
+    ],
+)
+def test_a_change_before_the_worker_came_is_the_parents_only_mail(
+    admin, teacher, parent, pupil, slot, make_slot, change, template
+):
+    """The mail about the change tells of the booking as it now stands, with its invitation;
+    the mail about the booking as it was would come after it, and is left out."""
+    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
+    if change == "cancel":
+        cancel_booking(booking=booking, actor=parent)
+    elif change == "move":
+        move_booking(booking=booking, to_slot=make_slot(minutes=60), actor=admin)
+    else:
+        decide_booking(booking=booking, actor=teacher, confirm=change == "confirm")
+
+    assert send_booker_mails() == 0
+    assert [mail.template for mail in parents_mails(parent)] == [template]
+    booking.refresh_from_db()
+    assert not booking.booker_mail_due
+
+
+@pytest.mark.django_db
+def test_a_change_after_the_worker_came_is_a_second_mail(teacher, parent, pupil, slot):
+    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
+    send_booker_mails()
+    decide_booking(booking=booking, actor=teacher, confirm=True)
+
+    templates = [mail.template for mail in parents_mails(parent)]
+    assert templates == ["booking_received", "booking_confirmed"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_worker_leaves_the_bookings_a_first_one_holds(parent, pupil, slot, monkeypatch):
+    """The first worker is held while it writes the mail; the second runs meanwhile. It passes
+    over the rows the first holds (PostgreSQL) or waits for it (SQLite), and finds nothing due."""
+    book_slot(booker=parent, slot=slot, pupil=pupil)
+    holding, go_on = threading.Event(), threading.Event()
+    write = booking_mails.notify_booker_of_booking
+
+    def held(booking):
+        holding.set()
+        assert go_on.wait(10)
+        return write(booking)
+
+    monkeypatch.setattr(booking_mails, "notify_booker_of_booking", held)
+    first = in_thread(send_booker_mails)
+    assert holding.wait(10)
+    monkeypatch.setattr(booking_mails, "notify_booker_of_booking", write)
+    second = in_thread(send_booker_mails)
+    sleep(0.2)  # the second worker's round, while the first holds its rows
+    go_on.set()
+
+    assert finish([first, second]) == [1, 0]
+    assert len(parents_mails(parent)) == 1
+
+
+@pytest.mark.django_db
+def test_a_mail_that_cannot_be_written_holds_up_no_other_booking(
+    parent, pupil, slot, monkeypatch, caplog
+):
+    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
+    broken = Mock(side_effect=TemplateSyntaxError("a broken template"))
+    monkeypatch.setattr(booking_mails, "notify_booker_of_booking", broken)
+
+    with caplog.at_level(logging.ERROR, logger=booking_mails.__name__):
+        assert send_booker_mails() == 1
+
+    assert f"booker's mail of booking {booking.pk} failed" in caplog.text
+    booking.refresh_from_db()
+    assert not booking.booker_mail_due  # not tried again, round after round
+    assert send_booker_mails() == 0
+
+
+@pytest.mark.django_db
+def test_a_database_error_leaves_the_bookings_due(parent, pupil, slot, monkeypatch):
+    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
+    broken = Mock(side_effect=OperationalError("server closed"))
+    monkeypatch.setattr(booking_mails, "notify_booker_of_booking", broken)
+
+    with pytest.raises(OperationalError):
+        send_booker_mails()
+
+    booking.refresh_from_db()
+    assert booking.booker_mail_due  # the next round tries again
+
+
+def test_the_bookers_mails_are_one_of_the_workers_jobs():
+    assert send_booker_mails in JOBS
