@@ -541,16 +541,20 @@ def _processes() -> list[tuple[int, int, str, float]]:
     return found
 
 
+# The marks of a new booking's mails, which the workers queue (bookings.services.booking_mails).
+MARKS = ("booker_mail_due", "request_mail_due")
+
+
 def mail_states() -> dict:
     """The outbox by state: what the workers had sent by the end, and what still waited."""
-    from django.db.models import Count, Q
+    from django.db.models import Count
 
     from rendezvous.bookings.models import Booking
     from rendezvous.notifications.models import OutgoingEmail
 
     rows = OutgoingEmail.objects.values_list("state").annotate(n=Count("id")).order_by()
-    marked = Q(booker_mail_due=True) | Q(request_mail_due=True)
-    return {**dict(rows), "due": Booking.objects.filter(marked).count()}
+    due = sum(Booking.objects.filter(**{mark: True}).count() for mark in MARKS)
+    return {**dict(rows), "due": due}
 
 
 def cpu_seconds(server_pid: int, worker_pids: Iterable[int] = ()) -> dict:

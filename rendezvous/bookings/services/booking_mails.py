@@ -37,7 +37,7 @@ MAILS_AT_ONCE = 10
 
 def _bookings(bookings: list[int]) -> QuerySet[Booking]:
     """Bookings with what their mails show."""
-    parts = ("organisation", "event", "slot__event", "host", "booker", "pupil__school_class")
+    parts = ("organisation", "slot__event", "slot__host", "host", "booker", "pupil__school_class")
     return Booking.objects.select_related(*parts).filter(pk__in=bookings).order_by("pk")
 
 

@@ -3,25 +3,31 @@ are told of before that comes instead, so their invitations arrive in the order 
 
 import logging
 import threading
+from datetime import timedelta
 from time import sleep
 from unittest.mock import Mock
 
 import icalendar
 import pytest
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connection, transaction
 from django.template import TemplateSyntaxError
+from django.test.utils import CaptureQueriesContext
 
 from rendezvous.bookings.services import (
     book_slot,
     booking_mails,
     cancel_booking,
     decide_booking,
+    delete_slot,
     move_booking,
+    update_slot,
 )
 from rendezvous.bookings.services.booking_mails import send_booker_mails
 from rendezvous.lib.tests.race import finish, in_thread
 from rendezvous.notifications.models import EmailState, OutgoingEmail
 from rendezvous.notifications.worker import JOBS, run_worker_round
+
+HOUR = timedelta(hours=1)
 
 
 def parents_mails(parent) -> list[OutgoingEmail]:
@@ -87,6 +93,8 @@ def test_a_parent_without_an_address_has_no_mail_due(parent, pupil, slot):
         ("reject", "booking_rejected"),
         ("cancel", "booking_cancelled"),
         ("move", "booking_moved"),
+        ("slot moved", "booking_moved"),
+        ("slot cancelled", "booking_cancelled"),
     ],
 )
 def test_a_change_before_the_worker_came_is_the_parents_only_mail(
@@ -95,8 +103,13 @@ def test_a_change_before_the_worker_came_is_the_parents_only_mail(
     """The mail about the change tells of the booking as it now stands, with its invitation;
     the mail about the booking as it was would come after it, and is left out."""
     booking = book_slot(booker=parent, slot=slot, pupil=pupil)
+    later = {"starts_at": slot.starts_at + HOUR, "ends_at": slot.ends_at + HOUR}
     if change == "cancel":
         cancel_booking(booking=booking, actor=parent)
+    elif change == "slot moved":
+        update_slot(slot=slot, capacity=slot.capacity, **later)
+    elif change == "slot cancelled":
+        delete_slot(slot=slot)
     elif change == "move":
         move_booking(booking=booking, to_slot=make_slot(minutes=60), actor=admin)
     else:
@@ -171,6 +184,20 @@ def test_a_database_error_leaves_the_bookings_due(parent, pupil, slot, monkeypat
 
     booking.refresh_from_db()
     assert booking.booker_mail_due  # the next round tries again
+
+
+@pytest.mark.django_db
+def test_the_worker_reads_a_booking_with_all_its_mail_shows_in_one_query(parent, pupil, slot):
+    """Is anything due, which (locked), the booking with its slot, event, teacher, child and
+    school: nothing is read again for the mail or its invitation."""
+    book_slot(booker=parent, slot=slot, pupil=pupil)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert send_booker_mails() == 1
+
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert len(reads) == 3, reads
+    assert parents_mails(parent)[0].ics
 
 
 def test_the_bookers_mails_are_one_of_the_workers_jobs():
