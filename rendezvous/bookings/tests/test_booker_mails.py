@@ -1,21 +1,15 @@
 """The booker hears of their new booking from the worker, within a round or two; a change they
 are told of before that comes instead, so their invitations arrive in the order of the changes."""
 
-import logging
-import threading
 from datetime import timedelta
-from time import sleep
-from unittest.mock import Mock
 
 import icalendar
 import pytest
-from django.db import OperationalError, connection, transaction
-from django.template import TemplateSyntaxError
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from rendezvous.bookings.services import (
     book_slot,
-    booking_mails,
     cancel_booking,
     decide_booking,
     delete_slot,
@@ -23,7 +17,6 @@ from rendezvous.bookings.services import (
     update_slot,
 )
 from rendezvous.bookings.services.booking_mails import send_booker_mails
-from rendezvous.lib.tests.race import finish, in_thread
 from rendezvous.notifications.models import EmailState, OutgoingEmail
 from rendezvous.notifications.worker import JOBS, run_worker_round
 
@@ -129,61 +122,6 @@ def test_a_change_after_the_worker_came_is_a_second_mail(teacher, parent, pupil,
 
     templates = [mail.template for mail in parents_mails(parent)]
     assert templates == ["booking_received", "booking_confirmed"]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_second_worker_leaves_the_bookings_a_first_one_holds(parent, pupil, slot, monkeypatch):
-    """The first worker is held while it writes the mail; the second runs meanwhile. It passes
-    over the rows the first holds (PostgreSQL) or waits for it (SQLite), and finds nothing due."""
-    book_slot(booker=parent, slot=slot, pupil=pupil)
-    holding, go_on = threading.Event(), threading.Event()
-    write = booking_mails.notify_booker_of_booking
-
-    def held(booking):
-        holding.set()
-        assert go_on.wait(10)
-        return write(booking)
-
-    monkeypatch.setattr(booking_mails, "notify_booker_of_booking", held)
-    first = in_thread(send_booker_mails)
-    assert holding.wait(10)
-    monkeypatch.setattr(booking_mails, "notify_booker_of_booking", write)
-    second = in_thread(send_booker_mails)
-    sleep(0.2)  # the second worker's round, while the first holds its rows
-    go_on.set()
-
-    assert finish([first, second]) == [1, 0]
-    assert len(parents_mails(parent)) == 1
-
-
-@pytest.mark.django_db
-def test_a_mail_that_cannot_be_written_holds_up_no_other_booking(
-    parent, pupil, slot, monkeypatch, caplog
-):
-    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
-    broken = Mock(side_effect=TemplateSyntaxError("a broken template"))
-    monkeypatch.setattr(booking_mails, "notify_booker_of_booking", broken)
-
-    with caplog.at_level(logging.ERROR, logger=booking_mails.__name__):
-        assert send_booker_mails() == 1
-
-    assert f"booker's mail of booking {booking.pk} failed" in caplog.text
-    booking.refresh_from_db()
-    assert not booking.booker_mail_due  # not tried again, round after round
-    assert send_booker_mails() == 0
-
-
-@pytest.mark.django_db
-def test_a_database_error_leaves_the_bookings_due(parent, pupil, slot, monkeypatch):
-    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
-    broken = Mock(side_effect=OperationalError("server closed"))
-    monkeypatch.setattr(booking_mails, "notify_booker_of_booking", broken)
-
-    with pytest.raises(OperationalError):
-        send_booker_mails()
-
-    booking.refresh_from_db()
-    assert booking.booker_mail_due  # the next round tries again
 
 
 @pytest.mark.django_db

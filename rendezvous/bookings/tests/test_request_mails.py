@@ -1,16 +1,11 @@
 """Teachers hear of new requests as they chose: at once, in a daily summary, or not at all."""
 
-import logging
-import threading
 from datetime import datetime, time, timedelta
-from time import sleep
-from unittest.mock import Mock
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import OperationalError, connection
-from django.template import TemplateSyntaxError
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -19,13 +14,12 @@ from rendezvous.accounts.models import RequestMails, Role
 from rendezvous.accounts.services import create_staff_user
 from rendezvous.bookings.services import (
     book_slot,
-    booking_mails,
     cancel_booking,
     decide_booking,
 )
 from rendezvous.bookings.services.booking_mails import send_booker_mails, send_request_mails
 from rendezvous.bookings.services.digest import send_request_digests, set_request_mails
-from rendezvous.lib.tests.race import finish, in_thread, race
+from rendezvous.lib.tests.race import race
 from rendezvous.notifications.models import OutgoingEmail
 from rendezvous.notifications.worker import JOBS, run_worker_round
 
@@ -128,66 +122,6 @@ def test_the_choice_when_the_request_came_in_counts(teacher, parent, pupil, slot
 
     assert send_request_mails() == 1
     assert teacher_mails(teacher, "booking_request_for_teacher").count() == 1
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_second_worker_leaves_the_requests_a_first_one_holds(
-    teacher, parent, pupil, slot, monkeypatch
-):
-    """The first worker is held while it writes the mail; the second runs meanwhile. It passes
-    over the rows the first holds (PostgreSQL) or waits for it (SQLite), and finds nothing due."""
-    book_slot(booker=parent, slot=slot, pupil=pupil)
-    holding, go_on = threading.Event(), threading.Event()
-    write = booking_mails.notify_host_of_request
-
-    def held(booking):
-        holding.set()
-        assert go_on.wait(10)
-        return write(booking)
-
-    monkeypatch.setattr(booking_mails, "notify_host_of_request", held)
-    first = in_thread(send_request_mails)
-    assert holding.wait(10)
-    monkeypatch.setattr(booking_mails, "notify_host_of_request", write)
-    second = in_thread(send_request_mails)
-    sleep(0.2)  # the second worker's round, while the first holds its rows
-    go_on.set()
-
-    assert finish([first, second]) == [1, 0]
-    assert teacher_mails(teacher, "booking_request_for_teacher").count() == 1
-
-
-@pytest.mark.django_db
-def test_a_mail_that_cannot_be_written_holds_up_no_other_request(
-    teacher, parent, pupil, slot, monkeypatch, caplog
-):
-    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
-    broken = TemplateSyntaxError("a broken template")
-    monkeypatch.setattr(booking_mails, "notify_host_of_request", Mock(side_effect=broken))
-
-    with caplog.at_level(logging.ERROR, logger=booking_mails.__name__):
-        assert send_request_mails() == 1
-
-    assert f"request mail of booking {booking.pk} failed" in caplog.text
-    booking.refresh_from_db()
-    assert not booking.request_mail_due  # not tried again, round after round
-    assert send_request_mails() == 0
-
-
-@pytest.mark.django_db
-def test_a_database_error_leaves_the_requests_due(teacher, parent, pupil, slot, monkeypatch):
-    booking = book_slot(booker=parent, slot=slot, pupil=pupil)
-    monkeypatch.setattr(
-        booking_mails,
-        "notify_host_of_request",
-        Mock(side_effect=OperationalError("server closed")),
-    )
-
-    with pytest.raises(OperationalError):
-        send_request_mails()
-
-    booking.refresh_from_db()
-    assert booking.request_mail_due  # the next round tries again
 
 
 @pytest.mark.django_db
