@@ -23,6 +23,12 @@ class BookingAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    def save_model(self, request, obj, form, change) -> None:
+        """Only what the form changed: saving every field would write back what the services
+        and the worker changed since the form's row was read (a status, a sequence, the mark
+        of a mail the worker has queued meanwhile)."""
+        obj.save(update_fields=[*form.changed_data, "updated_at"])
+
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
