@@ -16,7 +16,9 @@ and connection count runs in a process of its own, on a fresh database, with the
 deployed (config/gunicorn.py's defaults). With --workers N, N outbox workers (`manage.py
 run_worker`, as scripts/serve.py starts them) run beside it on the same cores: they queue the
 parents' and the teachers' mails about the new bookings and deliver every mail (to files), and
-the table gives their CPU and the mail they sent.
+the table gives their CPU and the mail they sent; then, once the clients are done, when the
+last mail had gone (the workers run below the web server, so some of it waits for the rush to
+end) and the workers' CPU until then.
 
 Then the booking POST alone, on the same server with the evening emptied again: every parent
 sends the booking form for a time of their child's teachers that nobody else was given, without
@@ -490,9 +492,15 @@ def phase(served, connections: int, args, client_loop, families: list, school: d
         lambda family: client_loop(client, family, school["popular"], deadline),
         families,
     )
+    cpu, mail = cpu_used(before, cpu_seconds(*pids)), mail_states()
+    # The mail the workers left for later (they run below the web: run_worker): when it had
+    # all gone, and what the workers spent on it in all.
+    mail_done = elapsed + all_mail_sent() if workers else 0
     return {
-        "cpu": cpu_used(before, cpu_seconds(*pids)),
-        "mail": mail_states(),
+        "cpu": cpu,
+        "mail": mail,
+        "mail_done": mail_done,
+        "worker_cpu_to_the_end": cpu_used(before, cpu_seconds(*pids))["worker"],
         "elapsed": elapsed,
         "requests": sum(client.statuses.values()),
         "statuses": {str(status): count for status, count in client.statuses.items()},
@@ -557,6 +565,17 @@ def mail_states() -> dict:
     return {**dict(rows), "due": due}
 
 
+def all_mail_sent(limit: float = 300) -> float:
+    """Seconds until no mail is due, queued or being sent (at most `limit`)."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < limit:
+        mail = mail_states()
+        if not (mail["due"] or mail.get("queued") or mail.get("sending")):
+            break
+        time.sleep(0.25)
+    return time.perf_counter() - started
+
+
 def cpu_seconds(server_pid: int, worker_pids: Iterable[int] = ()) -> dict:
     """CPU seconds so far: the web server (its master and workers), the outbox workers, the
     database server (every postgres process), this client, and the whole machine (busy, from
@@ -594,14 +613,14 @@ def percentiles(values: list[float]) -> list[float]:
 # The table.
 
 
+def row(label: str, values: list) -> None:
+    print(f"{label:26}" + "".join(f"{value:>20}" for value in values))
+
+
 def print_table(results: list[dict]) -> None:
     names = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
     heads = [f"{names[r['database']]} {r['connections']}" for r in results]
     print(f"{'':26}" + "".join(f"{head:>20}" for head in heads))
-
-    def row(label, values):
-        print(f"{label:26}" + "".join(f"{value:>20}" for value in values))
-
     row("ceiling bookings/s", [f"{r['ceiling']:.0f}" for r in results])
     if any(r["ceiling_refused"] for r in results):
         row("  its 503s", [r["ceiling_refused"] for r in results])
@@ -625,6 +644,8 @@ def print_table(results: list[dict]) -> None:
             [f"{r['cpu'][part] * 1000 / max(r['bookings'], 1):.1f}" for r in results],
         )
     row("mail sent / queued / due", [mail_row(r["mail"]) for r in results])
+    if any(r["mail_done"] for r in results):
+        mail_done_rows(results)
     row("overbooked slots", [r["overbooked"] for r in results])
     row("seats counter != rows", [r["counter_off"] for r in results])
     row("families overlapping", [r["overlapping"] for r in results])
@@ -648,9 +669,19 @@ def print_table(results: list[dict]) -> None:
             [f"{p['cpu'][part] * 1000 / max(p['bookings'], 1):.1f}" for p in posts],
         )
     row("mail sent / queued / due", [mail_row(p["mail"]) for p in posts])
+    if any(p["mail_done"] for p in posts):
+        mail_done_rows(posts)
     row(
         "overbooked, counter, overlap",
         [f"{p['overbooked']}, {p['counter_off']}, {p['overlapping']}" for p in posts],
+    )
+
+
+def mail_done_rows(phases: list[dict]) -> None:
+    row("all mail sent at s", [f"{p['mail_done']:.1f}" for p in phases])
+    row(
+        "  worker CPU ms/booking",
+        [f"{p['worker_cpu_to_the_end'] * 1000 / max(p['bookings'], 1):.1f}" for p in phases],
     )
 
 

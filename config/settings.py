@@ -280,6 +280,9 @@ OUTBOX_DELIVERY_BACKEND = EMAIL_BACKEND  # noqa: F821 (set by email_settings abo
 EMAIL_BACKEND = "rendezvous.notifications.backends.OutboxBackend"
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
 OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "60"))
+# The workers run below the web server: on a machine they share, a booking rush gets the cores
+# first and the mail follows (run_worker; decision 0021). 0 keeps the worker's priority.
+WORKER_NICENESS = int(os.environ.get("WORKER_NICENESS", "10"))
 # The hour (organisation's local time) at which teachers who chose a daily summary get it.
 DIGEST_HOUR = int(os.environ.get("DIGEST_HOUR", "7"))
 

@@ -56,3 +56,10 @@ def test_the_environment_names_postgresql_redis_and_one_trusted_proxy():
         "web2:8000",
     ]
     assert {"postgres", "redis"} <= set(services)
+
+
+def test_the_workers_have_a_smaller_share_of_a_busy_hosts_cores_than_the_web_servers():
+    services = compose()["services"]
+    web_share = 1024  # Docker's default
+    assert all("cpu_shares" not in services[name] for name in ("web1", "web2"))
+    assert all(services[name]["cpu_shares"] < web_share for name in ("worker1", "worker2"))

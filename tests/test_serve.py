@@ -232,6 +232,29 @@ def sends(smtp_server) -> Counter:
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
+def test_the_workers_run_below_the_web_servers(serve):
+    """On the machine they share, the web servers get the cores first (WORKER_NICENESS)."""
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    web = [pid for port in serve.ports for pid in serve.web_workers(port)]
+    workers = [pid for pid in children(serve.pid) if b"run_worker" in command_line(pid)]
+    assert len(web) >= 2 and len(workers) == 2
+
+    def niceness(pids) -> set[int]:
+        return {os.getpriority(os.PRIO_PROCESS, pid) for pid in pids}
+
+    deadline = time.monotonic() + 60  # a worker lowers its priority once Django is set up
+    while niceness(workers) != {max(own, 10)}:
+        assert time.monotonic() < deadline, f"the workers' niceness: {niceness(workers)}"
+        time.sleep(0.1)
+    assert niceness(web) == {own}
+
+
+def command_line(pid: int) -> bytes:
+    return Path(f"/proc/{pid}/cmdline").read_bytes()
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
 def test_a_hanging_mail_server_holds_up_no_booking_and_gets_each_mail_once_later(
     organisation, teacher, event, families, serve, smtp_server
 ):

@@ -3,11 +3,14 @@ rounds."""
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 from io import StringIO
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from rendezvous.bookings.services import book_slot
@@ -97,3 +100,30 @@ def test_the_worker_waits_between_rounds_as_each_round_asks(monkeypatch):
     command.handle(interval=2.0)
 
     assert waits == [GATHER_SECONDS, 2.0, 2.0]
+
+
+# Its priority.
+
+
+def niceness_after(*calls: int) -> int:
+    """A process's niceness after run_below_the_web(niceness) for each of `calls`, in a process
+    of its own: the test's process keeps its priority."""
+    code = (
+        "import os\n"
+        "from rendezvous.notifications.management.commands.run_worker import run_below_the_web\n"
+        f"for niceness in {list(calls)}:\n"
+        "    run_below_the_web(niceness)\n"
+        "print(os.getpriority(os.PRIO_PROCESS, 0))\n"
+    )
+    manage = settings.BASE_DIR / "manage.py"
+    done = subprocess.run(
+        [sys.executable, manage, "shell", "-c", code], capture_output=True, text=True, check=True
+    )
+    return int(done.stdout.split()[-1])
+
+
+def test_the_worker_lowers_its_priority_and_never_raises_it():
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    assert niceness_after(0) == own
+    assert niceness_after(max(own, 10)) == max(own, 10)
+    assert niceness_after(max(own, 10), max(own, 10) - 5) == max(own, 10)
