@@ -27,6 +27,10 @@ from rendezvous.school.tests.factories import (
 # settings of this one are loaded already: _fast_and_quiet). tests/test_make_run.py starts
 # `make run` with hashed names, as deployed.
 os.environ["STATIC_HASHED"] = "0"
+# The workers the tests start keep their priority: beside the parallel test processes, a worker
+# below them would get a tenth of a core and miss the tests' waits. tests/test_serve.py checks
+# that a worker lowers its priority as deployed.
+os.environ["WORKER_NICENESS"] = "0"
 PLAIN_STATIC_FILES = "whitenoise.storage.CompressedStaticFilesStorage"
 
 OTHER_SESSIONS = """
@@ -84,7 +88,7 @@ def _fast_and_quiet(settings, tmp_path):
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC_FILES}}
     settings.WEB_QUEUE_WAIT_MS = 60_000
     settings.SIGN_IN_HASHES = 64
-    settings.WORKER_NICENESS = 0  # a worker run in the test's process leaves its priority
+    settings.WORKER_NICENESS = 0  # a worker run in the test's process keeps its priority
     cache.clear()  # sign-in limits count per address: each test starts with none used
 
 

@@ -3,14 +3,12 @@ rounds."""
 
 import os
 import signal
-import subprocess
-import sys
 import threading
 from io import StringIO
 from types import SimpleNamespace
 
 import pytest
-from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
 from rendezvous.bookings.services import book_slot
@@ -105,25 +103,66 @@ def test_the_worker_waits_between_rounds_as_each_round_asks(monkeypatch):
 # Its priority.
 
 
-def niceness_after(*calls: int) -> int:
-    """A process's niceness after run_below_the_web(niceness) for each of `calls`, in a process
-    of its own: the test's process keeps its priority."""
-    code = (
-        "import os\n"
-        "from rendezvous.notifications.management.commands.run_worker import run_below_the_web\n"
-        f"for niceness in {list(calls)}:\n"
-        "    run_below_the_web(niceness)\n"
-        "print(os.getpriority(os.PRIO_PROCESS, 0))\n"
-    )
-    manage = settings.BASE_DIR / "manage.py"
-    done = subprocess.run(
-        [sys.executable, manage, "shell", "-c", code], capture_output=True, text=True, check=True
-    )
-    return int(done.stdout.split()[-1])
+class Priority:
+    """The process's niceness as run_worker sees and sets it, without changing the test's."""
+
+    def __init__(self, niceness: int, refuse: bool = False):
+        self.niceness, self.refuse, self.set_to = niceness, refuse, []
+
+    def get(self, which, who):
+        assert (which, who) == (os.PRIO_PROCESS, 0)
+        return self.niceness
+
+    def set(self, which, who, niceness):
+        assert (which, who) == (os.PRIO_PROCESS, 0)
+        if self.refuse:
+            raise PermissionError("not permitted")
+        self.set_to.append(niceness)
+        self.niceness = niceness
 
 
-def test_the_worker_lowers_its_priority_and_never_raises_it():
-    own = os.getpriority(os.PRIO_PROCESS, 0)
-    assert niceness_after(0) == own
-    assert niceness_after(max(own, 10)) == max(own, 10)
-    assert niceness_after(max(own, 10), max(own, 10) - 5) == max(own, 10)
+@pytest.fixture
+def priority(monkeypatch):
+    def at(niceness: int, refuse: bool = False) -> Priority:
+        process = Priority(niceness, refuse)
+        monkeypatch.setattr(run_worker.os, "getpriority", process.get)
+        monkeypatch.setattr(run_worker.os, "setpriority", process.set)
+        return process
+
+    return at
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("setting", "before", "after"),
+    [(10, 0, 10), (7, 3, 7), (10, 12, 12), (0, 0, 0), (0, 5, 5)],
+    ids=["lowered", "lowered-from-3", "lower-already", "kept", "never-raised"],
+)
+def test_the_worker_lowers_its_priority_to_the_setting_and_never_raises_it(
+    settings, priority, setting, before, after
+):
+    settings.WORKER_NICENESS = setting
+    process = priority(before)
+    call_command("run_worker", "--once", stdout=StringIO())
+    assert process.niceness == after
+    assert process.set_to == ([after] if after != before else [])
+
+
+@pytest.mark.django_db
+def test_a_worker_not_allowed_to_lower_its_priority_runs_as_it_is(
+    settings, priority, smtp_server, parent, pupil, slot, caplog
+):
+    book_slot(booker=parent, slot=slot, pupil=pupil)
+    settings.WORKER_NICENESS = 10
+    process = priority(0, refuse=True)
+    call_command("run_worker", "--once", stdout=StringIO())
+    assert process.niceness == 0
+    assert "keeps its CPU priority" in caplog.text
+    assert len(smtp_server.messages_to(parent.email)) == 1
+
+
+@pytest.mark.parametrize("niceness", [-1, 20])
+def test_a_niceness_out_of_range_is_refused_with_its_name(settings, niceness):
+    settings.WORKER_NICENESS = niceness
+    with pytest.raises(ImproperlyConfigured, match="WORKER_NICENESS must be from 0 to 19"):
+        call_command("run_worker", "--once", stdout=StringIO())

@@ -4,6 +4,7 @@ import signal
 import threading
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 
@@ -14,12 +15,18 @@ log = logging.getLogger(__name__)
 
 
 def run_below_the_web(niceness: int) -> None:
-    """Lower this process's CPU priority to `niceness`, unless it is that low already. On a
-    machine the worker shares with the web server, a booking rush then has the cores first and
-    the mail about it follows once they are free; meanwhile the worker still gets a share of
-    them (at 10, about a tenth), so the mail never stops."""
-    if niceness > os.getpriority(os.PRIO_PROCESS, 0):
-        os.setpriority(os.PRIO_PROCESS, 0, niceness)
+    """Lower this process's CPU priority to `niceness` (a nice value, 0 to 19), unless it is
+    that low already. On a machine the worker shares with the web server, a booking rush then
+    has the cores first and the mail about it follows once they are free. Meanwhile a worker
+    still gets some CPU (at 10, a busy web process gets about nine times its share of a core),
+    so the mail never stops."""
+    if not 0 <= niceness <= 19:
+        raise ImproperlyConfigured(f"WORKER_NICENESS must be from 0 to 19, not {niceness}.")
+    try:
+        if niceness > os.getpriority(os.PRIO_PROCESS, 0):
+            os.setpriority(os.PRIO_PROCESS, 0, niceness)
+    except OSError as error:  # a sandbox that forbids it: the worker runs as it is
+        log.warning("the worker keeps its CPU priority: %s", error)
 
 
 class Command(BaseCommand):
