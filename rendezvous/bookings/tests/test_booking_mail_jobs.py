@@ -9,14 +9,16 @@ from time import sleep
 from unittest.mock import Mock
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.template import TemplateSyntaxError
+from django.test.utils import CaptureQueriesContext
 
 from rendezvous.accounts.models import RequestMails
 from rendezvous.bookings.services import book_slot, booking_mails
 from rendezvous.bookings.services.digest import set_request_mails
 from rendezvous.lib.tests.race import finish, in_thread
 from rendezvous.notifications.models import OutgoingEmail
+from rendezvous.scheduling.tests.factories import SlotFactory
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,25 @@ def test_a_second_worker_leaves_the_bookings_a_first_one_holds(
 
     assert finish([first, second]) == [1, 0]
     assert OutgoingEmail.objects.filter(template=job.template).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_round_stores_each_mail_with_one_insert_and_no_savepoint(
+    job, parent, pupil, slot, other_parent, other_pupil
+):
+    """A mail's row is its one write, made once the mail is written: nothing for a savepoint
+    around each mail to undo, so none is taken."""
+    later = SlotFactory(organisation=slot.organisation, host=slot.host, event=slot.event)
+    book_slot(booker=parent, slot=slot, pupil=pupil)
+    book_slot(booker=other_parent, slot=later, pupil=other_pupil)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert job() == 2
+
+    statements = [query["sql"].split()[0] for query in queries.captured_queries]
+    assert "SAVEPOINT" not in statements
+    assert statements.count("INSERT") == 2
+    assert OutgoingEmail.objects.filter(template=job.template).count() == 2
 
 
 @pytest.mark.django_db
