@@ -6,8 +6,9 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Model, QuerySet
+from django.db.models.sql import UpdateQuery
 from django.db.transaction import TransactionManagementError
 
 
@@ -41,22 +42,48 @@ class Prepared:
         self._plans: dict[tuple, _Plan | None] = {}
 
     def __call__(self, **values) -> list:
-        key = tuple((name, _form(value)) for name, value in values.items())
-        try:
-            plan = self._plans[key]
-        except KeyError:
-            plan = self._prepare(values) if len(self._plans) < self.MAX_SHAPES else None
-            self._plans[key] = plan
+        plan = self._plan(values)
         if plan is None:
             return list(self._build(**values))
         return plan.run(values)
 
+    def _plan(self, values: dict):
+        """The plan for the shape of `values`; None to run the query as built."""
+        key = tuple((name, _form(value)) for name, value in values.items())
+        try:
+            return self._plans[key]
+        except KeyError:
+            plan = self._prepare(values) if len(self._plans) < self.MAX_SHAPES else None
+            self._plans[key] = plan
+            return plan
+
     def _prepare(self, values: dict) -> "_Plan | None":
-        plan = _Plan.of(self._build(**_markers(values)))
+        plan = self._plan_of(self._build(**_markers(values)))
         given = {place[1] for place in plan.places if place[0] != "constant"} if plan else set()
         if plan is not None and len(given) != sum(len(_items(value)) for value in values.values()):
             raise ValueError("a value of the prepared query is not among its parameters")
         return plan
+
+    def _plan_of(self, built) -> "_Plan | None":
+        return _Plan.of(built)
+
+
+class PreparedUpdate(Prepared):
+    """An UPDATE of one table, prepared as Prepared prepares a read: Django builds and
+    compiles QuerySet.update() anew on every call, at about five times what running a short
+    UPDATE costs (0.4 against 0.08 ms). `build(**values)` returns the rows to change and
+    their new values, `(queryset, {field: value or expression})`; calling returns the number
+    of rows changed, as update() does, in the caller's transaction."""
+
+    def __call__(self, **values) -> int:
+        plan = self._plan(values)
+        if plan is None:
+            rows, changes = self._build(**values)
+            return rows.update(**changes)
+        return plan.run(values)
+
+    def _plan_of(self, built) -> "_UpdatePlan | None":
+        return _UpdatePlan.of(*built)
 
 
 # Markers are values no query meets otherwise: negative ids, a string of control characters,
@@ -164,6 +191,42 @@ class _Plan:
             converters = type(compiler).get_converters(compiler, expressions)
             self._converters[key] = converters
         return converters
+
+
+class _UpdatePlan:
+    """A compiled UPDATE and, for each of its parameters, the value it takes (as _Plan)."""
+
+    def __init__(self, db: str, sql: str, places: list):
+        self.db, self.sql, self.places = db, sql, places
+
+    @classmethod
+    def of(cls, rows: QuerySet, changes: dict) -> "_UpdatePlan | None":
+        """As QuerySet.update() builds it; None when Django finds no row to change without
+        running it (`pk__in=[]`)."""
+        rows._for_write = True  # as update(): the database that takes writes
+        query = rows.query.chain(UpdateQuery)
+        query.add_update_values(changes)
+        query.clear_select_clause()
+        query.get_initial_alias()
+        if query.related_updates or query.count_active_tables() != 1:
+            raise ValueError("a prepared update changes one table and reads no other")
+        try:
+            sql, params = query.get_compiler(using=rows.db).as_sql()
+        except EmptyResultSet:
+            return None
+        return cls(rows.db, sql, _places(params))
+
+    def run(self, values: dict) -> int:
+        connection = connections[self.db]
+        given = [item for value in values.values() for item in _items(value)]
+        adapt = connection.ops.adapt_datetimefield_value
+        params = tuple(
+            place[1] if place[0] == "constant" else _given(given[place[1]], place[0], adapt)
+            for place in self.places
+        )
+        with transaction.mark_for_rollback_on_error(using=self.db), connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            return cursor.rowcount
 
 
 def _given(value, how: str, adapt):

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rendezvous.lib.errors import Conflict
 from rendezvous.lib.mail import render_email
+from rendezvous.lib.queries import PreparedUpdate
 from rendezvous.notifications.models import EmailState, OutgoingEmail
 
 log = logging.getLogger(__name__)
@@ -148,11 +149,32 @@ def renew_lease(*, token: str) -> int:
     )
 
 
+def _attempt_started(email: int, claimed_by: str, now):
+    return _owned_row(email, claimed_by), {"attempts": F("attempts") + 1, "last_attempt_at": now}
+
+
+def _sent(email: int, claimed_by: str, now):
+    done = {"state": EmailState.SENT, "sent_at": now, "last_error": "", **UNCLAIMED}
+    return _owned_row(email, claimed_by), done
+
+
+def _sent_and_forgotten(email: int, claimed_by: str, now):
+    """Sent, and the text that carried a secret (a temporary password) forgotten."""
+    rows, done = _sent(email, claimed_by, now)
+    return rows, {**done, "body_text": "", "body_html": ""}
+
+
+# Built once: each mail sent makes two of these.
+_START_ATTEMPT = PreparedUpdate(_attempt_started)
+_RECORD_SENT = PreparedUpdate(_sent)
+_RECORD_SENT_AND_FORGET = PreparedUpdate(_sent_and_forgotten)
+
+
 def start_attempt(email: OutgoingEmail) -> bool:
     """Count the attempt just before the message goes out; False when the row is no longer
     this worker's (its lease ran out and another worker took it), so it must not be sent."""
     now = timezone.now()
-    started = _owned(email).update(attempts=F("attempts") + 1, last_attempt_at=now)
+    started = _START_ATTEMPT(email=email.pk, claimed_by=email.claimed_by, now=now)
     if started:
         email.attempts += 1
         email.last_attempt_at = now
@@ -188,19 +210,19 @@ def build_message(email: OutgoingEmail, connection=None) -> EmailMultiAlternativ
     return message
 
 
-def _owned(email: OutgoingEmail):
+def _owned_row(email: int, claimed_by: str):
     """The row, as long as the claim this worker made on it still stands: once another worker
     has taken it over, nothing this one does can change it."""
-    return OutgoingEmail.objects.filter(
-        pk=email.pk, state=EmailState.SENDING, claimed_by=email.claimed_by
-    )
+    return OutgoingEmail.objects.filter(pk=email, state=EmailState.SENDING, claimed_by=claimed_by)
+
+
+def _owned(email: OutgoingEmail):
+    return _owned_row(email.pk, email.claimed_by)
 
 
 def record_success(email: OutgoingEmail) -> bool:
-    done = {"state": EmailState.SENT, "sent_at": timezone.now(), "last_error": "", **UNCLAIMED}
-    if email.carries_secret:
-        done.update(body_text="", body_html="")
-    return bool(_owned(email).update(**done))
+    record = _RECORD_SENT_AND_FORGET if email.carries_secret else _RECORD_SENT
+    return bool(record(email=email.pk, claimed_by=email.claimed_by, now=timezone.now()))
 
 
 def record_failure(email: OutgoingEmail, error: BaseException) -> bool:

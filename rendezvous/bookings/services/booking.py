@@ -29,7 +29,7 @@ from rendezvous.bookings.services.notify import (
     notify_host_of_note,
     request_mail_due,
 )
-from rendezvous.lib.queries import Prepared
+from rendezvous.lib.queries import Prepared, PreparedUpdate
 from rendezvous.scheduling.models import Event, Phase, Slot, SlotStatus
 from rendezvous.school.models import Guardianship, Pupil
 
@@ -110,13 +110,21 @@ def check_booker_free(
         raise errors.BookerOverlap()
 
 
+def _seats_taken(slot: int, seats: int):
+    rows = Slot.objects.filter(
+        pk=slot, status=SlotStatus.OPEN, seats_taken__lte=F("capacity") - seats
+    )
+    return rows, {"seats_taken": F("seats_taken") + seats}
+
+
+# Built once: every booking takes its places with it.
+_TAKE_SEATS = PreparedUpdate(_seats_taken)
+
+
 def _take_seats(slot: Slot, seats: int) -> None:
     """A slot never holds more than its places: one conditional UPDATE decides who gets the
     last place."""
-    taken = Slot.objects.filter(
-        pk=slot.pk, status=SlotStatus.OPEN, seats_taken__lte=F("capacity") - seats
-    ).update(seats_taken=F("seats_taken") + seats)
-    if not taken:
+    if not _TAKE_SEATS(slot=slot.pk, seats=seats):
         raise errors.SlotTaken()
 
 

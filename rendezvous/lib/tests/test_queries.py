@@ -1,14 +1,16 @@
-"""Prepared queries: built once per shape, they answer every call with that call's values."""
+"""Prepared queries and updates: built once per shape, they answer every call with that call's
+values."""
 
 from datetime import datetime, time, timedelta
 
 import pytest
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db import transaction
+from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
 from rendezvous.bookings.models import Booking
 from rendezvous.bookings.tests.factories import BookingFactory
-from rendezvous.lib.queries import Prepared
+from rendezvous.lib.queries import Prepared, PreparedUpdate
 from rendezvous.lib.tests.race import race
 from rendezvous.scheduling.models import Slot
 from rendezvous.scheduling.tests.factories import SlotFactory
@@ -219,3 +221,83 @@ def test_each_connection_works_out_the_columns_converters_once(
         assert all(slot.booked is False for slot in rows)
         assert all(slot.host_id == slot.host.pk for slot in rows)
     assert [slot.starts_at for slot in runs[0]] == [slots[0].starts_at, slots[2].starts_at]
+
+
+# Updates.
+
+
+def _moved(slot: int, seats: int, until: datetime):
+    """Take `seats` places of the slot, if it has them, and end it at `until`."""
+    rows = Slot.objects.filter(pk=slot, seats_taken__lte=F("capacity") - seats)
+    return rows, {"seats_taken": F("seats_taken") + seats, "ends_at": until}
+
+
+def test_a_prepared_update_changes_each_calls_rows_with_its_values(slots):
+    update = PreparedUpdate(_moved)
+    first_until = slots[0].starts_at + timedelta(minutes=5)
+    second_until = slots[1].starts_at + timedelta(minutes=4)
+
+    assert update(slot=slots[0].pk, seats=1, until=first_until) == 1
+    assert update(slot=slots[1].pk, seats=1, until=second_until) == 1
+    assert update(slot=slots[0].pk, seats=1, until=first_until) == 0  # its one place is taken
+    assert update(slot=-1, seats=1, until=first_until) == 0
+
+    first, second, third = (Slot.objects.get(pk=slot.pk) for slot in slots[:3])
+    assert (first.seats_taken, first.ends_at) == (1, first_until)
+    assert (second.seats_taken, second.ends_at) == (1, second_until)
+    assert (third.seats_taken, third.ends_at) == (0, slots[2].ends_at)
+
+
+def test_a_prepared_update_does_what_djangos_update_does(slots):
+    until = slots[0].starts_at + timedelta(minutes=3)
+    rows, changes = _moved(slots[0].pk, 1, until)
+    assert rows.update(**changes) == 1
+    expected = Slot.objects.filter(pk=slots[0].pk).values().get()
+
+    Slot.objects.filter(pk=slots[0].pk).update(seats_taken=0, ends_at=slots[0].ends_at)
+    assert PreparedUpdate(_moved)(slot=slots[0].pk, seats=1, until=until) == 1
+    assert Slot.objects.filter(pk=slots[0].pk).values().get() == expected
+
+
+def test_a_prepared_update_is_built_once_and_is_one_query(slots, django_assert_num_queries):
+    built = []
+
+    def rename(slot: int, room: str):
+        built.append(slot)
+        return Slot.objects.filter(pk=slot), {"room": room}
+
+    update = PreparedUpdate(rename)
+    update(slot=slots[0].pk, room="A")
+    with django_assert_num_queries(1):
+        update(slot=slots[1].pk, room="B")
+
+    assert len(built) == 1
+    assert [Slot.objects.get(pk=slot.pk).room for slot in slots[:2]] == ["A", "B"]
+
+
+def test_a_prepared_update_of_no_rows_runs_no_query(slots, django_assert_num_queries):
+    update = PreparedUpdate(
+        lambda slots, room: (Slot.objects.filter(pk__in=slots), {"room": room})
+    )
+
+    with django_assert_num_queries(0):
+        assert update(slots=[], room="A") == 0
+
+
+def test_a_prepared_update_reads_no_other_table(db):
+    update = PreparedUpdate(
+        lambda name, room: (Slot.objects.filter(host__last_name=name), {"room": room})
+    )
+
+    with pytest.raises(ValueError, match="one table"):
+        update(name="Meyer", room="A")
+
+
+def test_a_prepared_update_is_undone_with_the_callers_transaction(slots):
+    update = PreparedUpdate(lambda slot, room: (Slot.objects.filter(pk=slot), {"room": room}))
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert update(slot=slots[0].pk, room="Z") == 1
+        raise RuntimeError("the caller gives up")
+
+    assert Slot.objects.get(pk=slots[0].pk).room == slots[0].room
