@@ -1,5 +1,6 @@
 """Small query helpers shared by the apps."""
 
+import contextlib
 import copy
 import functools
 import re
@@ -30,9 +31,11 @@ class Prepared:
     `build(**values)` returns the query, written as usual. It is called twice per shape, each
     time with other markers in place of the values (ints, strings, datetimes, or lists of
     them), and compiled: a parameter that differs between the two is where a value goes, the
-    others are the query's own. A query whose form depends on the markers (Django leaves out a
-    condition it finds always true for one) or a value Django changes on its way (`contains`
-    wraps it in %) is refused with ValueError. The shape is the names of the values
+    others are the query's own. The two sets differ in start, step, letter case and length.
+    A query whose form depends on the markers (Django leaves out a condition it finds always
+    true for one), or a parameter that differs but is no marker (a value that Django or the
+    build changed: `contains` wraps it in %, `upper()` changes its case, `+ 1` shifts it), is
+    refused with ValueError. The shape is the names of the values
     given and the length of each list: a value left out may change the query's form. Lists are
     for `__in` lookups: each is padded with its last item to a power of two, so that lists of
     many lengths share a few shapes. Calling
@@ -99,13 +102,21 @@ class PreparedUpdate(Prepared):
         return _UpdatePlan.of(*built)
 
 
-# The markers of the two builds: the n-th value is marked 2n and 2n + 1 past each start. Ints
-# stay within every integer column's range, where Django keeps each comparison as written (it
-# leaves out `gte` below a column's least value, for one); strings are of control characters;
-# datetimes in the year 1000.
-_INT_MARK = 1_000
-_MAX_MARKERS = (32_767 - _INT_MARK) // 2  # a small positive integer column's greatest value
-_EPOCH_MARK = datetime(1000, 1, 1, tzinfo=UTC)
+# The markers of the two builds (turn 0 and turn 1), for the n-th value:
+# - ints 1000 + 2n and 12000 + 3n: within every integer column's range, where Django keeps a
+#   comparison as written (it leaves out a `gte` below a column's least value, for one);
+# - strings of control characters and of the characters LIKE escapes, in other letter cases;
+# - datetimes 2n seconds into the year 1000 and 3n seconds into 1001.
+# The two differ in start and step, so a value that the build or Django changed (shifted, cut to
+# a day, escaped, upper-cased) is found in neither.
+_MAX_MARKERS = 5_000  # values in one call: the ints stay below 32,767
+_INT_MARKS = (1_000, 12_000)
+_STEPS = (2, 3)
+_STRING_MARKS = ("\x1f%_a{}\x1e", "\x1f%_B{}\x1e\x1e")
+_STRING_FOUND = tuple(
+    re.compile(re.escape(mark).replace(r"\{\}", r"(\d+)")) for mark in _STRING_MARKS
+)
+_EPOCH_MARKS = (datetime(1000, 1, 1, tzinfo=UTC), datetime(1001, 1, 1, tzinfo=UTC))
 
 
 def _is_list(value) -> bool:
@@ -122,16 +133,16 @@ def _padded_length(length: int) -> int:
     return 1 << (length - 1).bit_length() if length else 0
 
 
-def _marker(number: int, value):
-    """The number-th marker (the n-th value's are 2n and 2n + 1) of `value`'s kind."""
+def _marker(number: int, value, turn: int):
+    """The marker of the number-th value, of `value`'s kind, in the build of `turn`."""
     if isinstance(value, bool) or value is None:
         raise TypeError(f"a prepared query takes ints, strings and datetimes, not {value!r}")
     if isinstance(value, int):
-        return _INT_MARK + number
+        return _INT_MARKS[turn] + _STEPS[turn] * number
     if isinstance(value, str):
-        return f"\x1f\x1e{number}\x1e\x1f"
+        return _STRING_MARKS[turn].format(number)
     if isinstance(value, datetime):
-        return _EPOCH_MARK + timedelta(seconds=number)
+        return _EPOCH_MARKS[turn] + timedelta(seconds=_STEPS[turn] * number)
     raise TypeError(f"a prepared query takes ints, strings and datetimes, not {value!r}")
 
 
@@ -148,7 +159,7 @@ def _markers(values: dict, turn: int) -> dict:
     for name, value in values.items():
         items = []
         for item in _items(value):
-            items.append(_marker(2 * number + turn, item))
+            items.append(_marker(number, item, turn))
             number += 1
         marked[name] = items if _is_list(value) else items[0]
     return marked
@@ -265,25 +276,37 @@ def _places(params: Iterable, others: Iterable) -> list[tuple]:
 
 
 def _place(param, other) -> tuple:
-    marks = (_number(param), _number(other))
-    if marks[0] is None or marks[1] != (marks[0][0], marks[0][1] + 1) or marks[0][1] % 2:
-        raise ValueError(f"a value of the prepared query is changed on its way: {param!r}")
-    how, number = marks[0]
-    return (how, number // 2)
+    place = _marked(param, 0)
+    if place is None or place != _marked(other, 1):
+        raise ValueError(
+            "a parameter of the prepared query differs between its two builds but is none of"
+            f" its values: one changed on its way, or the build made it itself: {param!r}"
+        )
+    return place
 
 
-def _number(param) -> tuple[str, int] | None:
-    """Which marker `param` is, and whether Django adapted it; None when it is none."""
-    if isinstance(param, int) and not isinstance(param, bool) and param >= _INT_MARK:
-        return ("given", param - _INT_MARK)
-    if isinstance(param, str) and re.fullmatch("\x1f\x1e(\\d+)\x1e\x1f", param):
-        return ("given", int(param.strip("\x1f\x1e")))
-    if isinstance(param, datetime) and param.year == 1000:
-        return ("given", int((param - _EPOCH_MARK).total_seconds()))
-    if isinstance(param, str) and param.startswith("1000-01-01"):
-        marked = datetime.fromisoformat(param).replace(tzinfo=UTC)
-        return ("adapted", int((marked - _EPOCH_MARK).total_seconds()))
+def _marked(param, turn: int) -> tuple[str, int] | None:
+    """Which value's marker of `turn` the parameter is, and whether Django adapted it (SQLite
+    stores a datetime as text); None when it is none."""
+    if isinstance(param, bool):
+        return None
+    if isinstance(param, int):
+        return _nth("given", param - _INT_MARKS[turn], turn)
+    if isinstance(param, datetime):
+        return _nth("given", (param - _EPOCH_MARKS[turn]).total_seconds(), turn)
+    if not isinstance(param, str):
+        return None
+    if found := _STRING_FOUND[turn].fullmatch(param):
+        return ("given", int(found[1]))
+    with contextlib.suppress(ValueError):
+        adapted = datetime.fromisoformat(param).replace(tzinfo=UTC)
+        return _nth("adapted", (adapted - _EPOCH_MARKS[turn]).total_seconds(), turn)
     return None
+
+
+def _nth(how: str, offset: float, turn: int) -> tuple[str, int] | None:
+    number, left = divmod(offset, _STEPS[turn])
+    return (how, int(number)) if not left and 0 <= number < _MAX_MARKERS else None
 
 
 class _BoundQuery:

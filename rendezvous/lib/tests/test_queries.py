@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from rendezvous.bookings.models import Booking
@@ -328,10 +328,26 @@ def test_a_comparison_with_a_value_stays_whatever_the_column_allows(slots):
 
 def test_a_value_django_changes_on_its_way_is_refused(slots):
     """`contains` wraps the value in %: prepared, every call would look for the first one."""
-    prepared = Prepared(lambda room: Slot.objects.filter(room__contains=room))
+    prepared = Prepared(lambda room: Slot.objects.filter(Q(room=room) | Q(room__contains=room)))
 
     with pytest.raises(ValueError, match="changed on its way"):
         prepared(room="R0")
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda room: Slot.objects.filter(room=room.upper()),
+        lambda slot: Slot.objects.filter(Q(pk=slot) | Q(pk=slot + 2)),
+    ],
+    ids=["upper-cased", "shifted"],
+)
+def test_a_value_the_build_or_django_changes_is_refused(db, build):
+    prepared = Prepared(build)
+    value = "r0" if "room" in build.__code__.co_varnames else 1
+
+    with pytest.raises(ValueError, match="changed on its way"):
+        prepared(**{build.__code__.co_varnames[0]: value})
 
 
 def test_a_prepared_update_of_a_slice_is_refused(slots):
