@@ -194,12 +194,7 @@ class _Plan:
         if self.locks and connection.get_autocommit():
             # Django checks this when it compiles a query, which a prepared one does once.
             raise TransactionManagementError("select_for_update needs a transaction")
-        given = [item for value in values.values() for item in _items(value)]
-        adapt = connection.ops.adapt_datetimefield_value
-        params = tuple(
-            place[1] if place[0] == "constant" else _given(given[place[1]], place[0], adapt)
-            for place in self.places
-        )
+        params = _params(self.places, values, connection)
         compiler = copy.copy(self.compiler)
         compiler.connection, compiler.using = connection, self.queryset.db
         compiler.as_sql = lambda *args, **kwargs: (self.sql, params)
@@ -251,15 +246,20 @@ class _UpdatePlan:
 
     def run(self, values: dict) -> int:
         connection = connections[self.db]
-        given = [item for value in values.values() for item in _items(value)]
-        adapt = connection.ops.adapt_datetimefield_value
-        params = tuple(
-            place[1] if place[0] == "constant" else _given(given[place[1]], place[0], adapt)
-            for place in self.places
-        )
+        params = _params(self.places, values, connection)
         with transaction.mark_for_rollback_on_error(using=self.db), connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             return cursor.rowcount
+
+
+def _params(places: list[tuple], values: dict, connection) -> tuple:
+    """A plan's parameters for this call's values, on `connection`."""
+    given = [item for value in values.values() for item in _items(value)]
+    adapt = connection.ops.adapt_datetimefield_value
+    return tuple(
+        place[1] if place[0] == "constant" else _given(given[place[1]], place[0], adapt)
+        for place in places
+    )
 
 
 def _given(value, how: str, adapt):
